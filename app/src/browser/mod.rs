@@ -1,0 +1,4 @@
+//! Browser facts the UI follows, each read in exactly one place.
+
+pub mod online;
+pub mod persistent_storage;

@@ -1,0 +1,3 @@
+fn main() {
+    linli_app::start();
+}

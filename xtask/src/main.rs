@@ -1,0 +1,74 @@
+//! `cargo xtask`: everything needed to build, run and test Linli from a fresh
+//! machine that has only rustup's Rust, node and npm.
+//!
+//! - [`tools`]: installs what is missing (wasm32 target, wasm-bindgen-cli pinned
+//!   by Cargo.lock, wasm-opt from npm's binaryen, Chromium, playwright-core).
+//! - [`dist`]: the app pipeline: cargo build → wasm-bindgen → wasm-opt → hashed
+//!   names → service worker precache list → .br/.gz → size report.
+//! - [`test`]: fmt, clippy, host tests, wasm tests in Chromium, e2e.
+//! - [`run`]: dist, then the relay on 127.0.0.1:8080.
+//! - [`sh`]: running commands and reporting what ran.
+
+mod dist;
+mod run;
+mod sh;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build, run and test Linli")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the app and run the relay on 127.0.0.1:8080 with ./data.
+    Run {
+        /// Address for the relay.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Every check CI runs: fmt, clippy, host tests, wasm tests, e2e.
+    Test,
+    /// Build dist/ and report the size of every asset.
+    Dist,
+    /// Benchmarks (criterion, load generators, size reports).
+    Bench,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    std::env::set_current_dir(workspace_root())?;
+    match cli.command {
+        Command::Run { listen } => run::run(&listen),
+        Command::Test => test::test(),
+        Command::Dist => {
+            let report = dist::build()?;
+            report.print();
+            Ok(())
+        }
+        Command::Bench => bench(),
+    }
+}
+
+/// Benchmarks arrive with the issues that define them; the size report of the
+/// bundle is the one that exists from the start.
+fn bench() -> anyhow::Result<()> {
+    let report = dist::build()?;
+    report.print();
+    Ok(())
+}
+
+/// The repository root, wherever cargo was invoked from.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
