@@ -1,10 +1,13 @@
 //! What the phone app and the relay share. No IO lives here: no sockets, no
 //! files, no browser APIs, so every line runs the same on wasm32 and the host.
 //!
+//! - [`model`]: the typed Automerge documents (community, building ledger,
+//!   round, volunteer, casebook), the operations people perform on them, and
+//!   the rules that derive what screens show from recorded events.
 //! - [`release`]: which build of Linli this is, so a phone and its relay can tell
 //!   whether they run the same code.
 //!
-//! The domain model (typed Automerge documents) and the sync engine join this
-//! crate as they are built.
+//! The sync engine joins this crate with the sync issue.
 
+pub mod model;
 pub mod release;

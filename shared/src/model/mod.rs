@@ -1,0 +1,51 @@
+//! Linli's data: typed Automerge documents and the operations people perform
+//! on them.
+//!
+//! Documents are cut along who may see what (see `docs/design.md`):
+//! - [`community`]: name, buildings and their zones, posts, announcements,
+//!   the training catalogue, the public roster. Everyone in the community.
+//! - [`ledger`]: one building's households, special groups and needs, and the
+//!   welfare-check list. Staff and that building's leads only.
+//! - [`round`]: one round of field work (delivery, disinfection, testing,
+//!   patrol, welfare check, checkpoint shift): its stops and its event log.
+//! - [`volunteer`]: one volunteer's profile, training, shifts and attendance.
+//! - [`casebook`]: psychological-support follow-ups, for qualified volunteers
+//!   and staff only.
+//!
+//! What a person records in the field is appended as an event (who, device,
+//! when, what) and never overwritten; what the screens show is derived from
+//! the events by the rules in [`stop_status`], [`need_status`],
+//! [`household_status`], [`training_status`] and [`service_hours`], each a
+//! documented, tested function. Descriptive data (a household's note, a
+//! post's title) are plain fields.
+//!
+//! Guideline rules enforced by the operations: [`scheduling`] (不培训不上岗,
+//! the 8-hour day, insurance and agreement), and [`casebook`] (psychological
+//! support only for qualified volunteers).
+//!
+//! Plumbing: [`actor`] (who acts, and fresh ids), [`doc`] (document header and
+//! Automerge helpers), [`civil`] (calendar days without IO), [`catalogue`]
+//! (the guideline's categories, zones, groups and training catalogue),
+//! [`error`], and [`generate`] (a realistic generated community for tests and
+//! benchmarks).
+
+pub mod actor;
+pub mod casebook;
+pub mod catalogue;
+pub mod civil;
+pub mod community;
+pub mod doc;
+pub mod error;
+pub mod generate;
+pub mod household_status;
+pub mod ledger;
+pub mod need_status;
+pub mod round;
+pub mod scheduling;
+pub mod service_hours;
+pub mod stop_status;
+pub mod training_status;
+pub mod volunteer;
+
+pub use actor::{Actor, Role};
+pub use error::ModelError;
