@@ -57,9 +57,20 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-/// Benchmarks arrive with the issues that define them; the size report of the
-/// bundle is the one that exists from the start.
+/// Every benchmark, each printing its figures: the data model (criterion),
+/// the same shapes through JS Automerge 3 for comparison, and the bundle size.
+/// Results are recorded in docs/benchmarks.md by hand, with this command.
 fn bench() -> anyhow::Result<()> {
+    sh::run(sh::cmd(
+        "cargo",
+        ["bench", "--package", "linli-shared", "--bench", "model"],
+    ))?;
+    let mut npm = sh::cmd("npm", ["ci", "--no-audit", "--no-fund"]);
+    npm.current_dir("shared/benches/js");
+    sh::run(npm)?;
+    let mut js = sh::cmd("node", ["model.mjs"]);
+    js.current_dir("shared/benches/js");
+    sh::run(js)?;
     let report = dist::build()?;
     report.print();
     Ok(())

@@ -63,18 +63,34 @@ pub fn test() -> anyhow::Result<()> {
         ),
     ));
     steps.push(step(
-        "clippy (wasm32)",
+        "clippy (wasm32 app)",
         cmd(
             "cargo",
             [
                 "clippy",
                 "--package",
                 "linli-app",
+                "--target",
+                tools::WASM_TARGET,
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    ));
+    steps.push(step(
+        "clippy (wasm32 shared)",
+        cmd(
+            "cargo",
+            [
+                "clippy",
                 "--package",
                 "linli-shared",
                 "--target",
                 tools::WASM_TARGET,
-                "--all-targets",
+                "--lib",
+                "--tests",
                 "--",
                 "-D",
                 "warnings",
@@ -114,6 +130,22 @@ pub fn test() -> anyhow::Result<()> {
             root.join("app/webdriver.json"),
         );
     steps.push(step("wasm tests (headless Chromium)", wasm));
+
+    // The model on wasm32 (in Node): bytes saved on either target load on the other.
+    let mut shared_wasm = cmd(
+        "cargo",
+        [
+            "test",
+            "--package",
+            "linli-shared",
+            "--target",
+            tools::WASM_TARGET,
+            "--test",
+            "bytes_across_targets",
+        ],
+    );
+    shared_wasm.env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    steps.push(step("wasm tests (model, Node)", shared_wasm));
 
     let start = Instant::now();
     let built = dist::build().and_then(|report| {

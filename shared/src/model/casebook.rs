@@ -3,7 +3,7 @@
 //! only by them.
 
 use automerge::{AutoCommit, ObjType, ROOT, transaction::Transactable};
-use autosurgeon::Hydrate;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Actor, ModelError, Role,
@@ -11,18 +11,19 @@ use crate::model::{
     doc::{self, DocKind},
 };
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Casebook {
+    #[serde(deserialize_with = "doc::events")]
     pub followups: Vec<Followup>,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Followup {
     pub id: String,
     pub building: String,
     pub household: String,
     pub note: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub next_step: String,
     pub by: String,
     pub device: String,
@@ -50,7 +51,7 @@ pub fn create(actor: &Actor, at: Millis) -> Result<AutoCommit, ModelError> {
 
 pub fn read(d: &AutoCommit) -> Result<Casebook, ModelError> {
     doc::check(d, DocKind::Casebook)?;
-    Ok(autosurgeon::hydrate(d)?)
+    doc::read_as(d)
 }
 
 /// Records a follow-up. `psych_qualified` is the actor's own profile flag.
@@ -69,12 +70,17 @@ pub fn record_followup(
     doc::check(d, DocKind::Casebook)?;
     let note = doc::required("note", note)?;
     let id = actor.new_id();
-    let e = doc::append_map(d, "followups")?;
-    doc::stamp(d, &e, &id, actor, at)?;
-    d.put(&e, "building", building)?;
-    d.put(&e, "household", household)?;
-    d.put(&e, "note", note)?;
-    doc::put_text(d, &e, "next_step", next_step.trim())?;
+    let e = Followup {
+        id: id.clone(),
+        building: building.to_owned(),
+        household: household.to_owned(),
+        note,
+        next_step: next_step.trim().to_owned(),
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "followups", &e)?;
     doc::commit(d, at, "follow-up");
     Ok(id)
 }

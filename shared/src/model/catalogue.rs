@@ -38,6 +38,21 @@ macro_rules! string_enum_io {
             }
         }
 
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Self::parse(&s).ok_or_else(|| {
+                    serde::de::Error::custom(format!("unknown {} {:?}", stringify!($name), s))
+                })
+            }
+        }
+
         impl autosurgeon::Hydrate for $name {
             fn hydrate_string(s: &str) -> Result<Self, autosurgeon::HydrateError> {
                 Self::parse(s).ok_or_else(|| {

@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ROOT, ReadDoc, transaction::Transactable};
-use autosurgeon::{Hydrate, Reconcile};
+use autosurgeon::Reconcile;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Actor, ModelError, Role,
@@ -17,7 +18,7 @@ use crate::model::{
 };
 
 /// The community as stored, read in one go.
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Community {
     pub name: String,
     /// The community's time zone as minutes east of UTC: days (for the
@@ -25,12 +26,13 @@ pub struct Community {
     pub utc_offset_minutes: i64,
     pub buildings: BTreeMap<String, Building>,
     pub posts: BTreeMap<String, Post>,
+    #[serde(deserialize_with = "doc::events")]
     pub announcements: Vec<Announcement>,
     pub courses: BTreeMap<String, Course>,
     pub roster: BTreeMap<String, RosterEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Building {
     pub name: String,
     /// Every zone decision, appended; see [`Building::current_zone`].
@@ -38,7 +40,7 @@ pub struct Building {
 }
 
 /// A zone decision for a building, effective from a day.
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ZoneChange {
     pub zone: Zone,
     /// `YYYY-MM-DD`, the day the decision takes effect.
@@ -74,7 +76,7 @@ impl Building {
 }
 
 /// 岗位: a post volunteers are scheduled on.
-#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Reconcile)]
 pub struct Post {
     pub category: ServiceCategory,
     pub title: String,
@@ -94,12 +96,12 @@ pub struct Post {
     /// Requires a signed volunteer agreement.
     pub requires_agreement: bool,
     /// Where the post is, if one building.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub building: Option<String>,
     pub archived: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Announcement {
     pub id: String,
     pub title: String,
@@ -109,7 +111,7 @@ pub struct Announcement {
     pub at: Millis,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Reconcile)]
 pub struct Course {
     pub section: String,
     pub title: String,
@@ -119,13 +121,13 @@ pub struct Course {
 
 /// The public face of a volunteer: enough to assign and thank them, nothing
 /// sensitive (no phone number; that stays in the volunteer's own document).
-#[derive(Debug, Clone, PartialEq, Hydrate, Reconcile)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Reconcile)]
 pub struct RosterEntry {
     pub display_name: String,
     pub role: Role,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub source: Option<VolunteerSource>,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub building: Option<String>,
 }
 
@@ -164,7 +166,7 @@ pub fn create(actor: &Actor, at: Millis, name: &str) -> Result<AutoCommit, Model
 /// Reads the whole community.
 pub fn read(d: &AutoCommit) -> Result<Community, ModelError> {
     doc::check(d, DocKind::Community)?;
-    Ok(autosurgeon::hydrate(d)?)
+    doc::read_as(d)
 }
 
 /// Adds a building and returns its id.
@@ -294,10 +296,15 @@ pub fn announce(
     doc::check(d, DocKind::Community)?;
     let title = doc::required("title", title)?;
     let id = actor.new_id();
-    let a = doc::append_map(d, "announcements")?;
-    doc::stamp(d, &a, &id, actor, at)?;
-    d.put(&a, "title", title)?;
-    d.put(&a, "body", body.trim())?;
+    let a = Announcement {
+        id: id.clone(),
+        title,
+        body: body.trim().to_owned(),
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "announcements", &a)?;
     doc::commit(d, at, "announce");
     Ok(id)
 }

@@ -9,6 +9,8 @@ pub enum ModelError {
     Automerge(#[from] automerge::AutomergeError),
     #[error("reading the document: {0}")]
     Hydrate(#[from] autosurgeon::HydrateError),
+    #[error("the document does not have the expected shape: {0}")]
+    Decode(String),
     #[error("writing the document: {0}")]
     Reconcile(#[from] autosurgeon::ReconcileError),
     #[error("this is a {found} document, not a {expected} document")]

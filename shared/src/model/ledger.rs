@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ObjType, ROOT, transaction::Transactable};
-use autosurgeon::Hydrate;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Actor, ModelError, Role,
@@ -21,27 +21,29 @@ use crate::model::{
     need_status::{self, NeedAction, NeedStatus},
 };
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Ledger {
     pub building: String,
     pub households: BTreeMap<String, Household>,
+    #[serde(deserialize_with = "doc::events")]
     pub household_events: Vec<HouseholdEvent>,
     pub needs: BTreeMap<String, Need>,
+    #[serde(deserialize_with = "doc::events")]
     pub need_events: Vec<NeedEvent>,
     /// 独居老人 and others on the daily welfare check, by household id.
     pub welfare: BTreeMap<String, bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Household {
     pub unit: String,
     pub room: String,
     pub size: i64,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub phone: String,
     /// Group name → marked; a map so two phones adding different groups merge.
     pub groups: BTreeMap<String, bool>,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub notes: String,
     pub created_by: String,
     pub created_at: Millis,
@@ -66,23 +68,23 @@ impl Household {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct HouseholdEvent {
     pub id: String,
     pub household: String,
     pub action: HouseholdAction,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
     pub by: String,
     pub device: String,
     pub at: Millis,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Need {
     pub household: String,
     pub kind: NeedKind,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub detail: String,
     pub urgency: Urgency,
     pub created_by: String,
@@ -90,15 +92,15 @@ pub struct Need {
     pub at: Millis,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct NeedEvent {
     pub id: String,
     pub need: String,
     pub action: NeedAction,
     /// The round that will deliver it, when planned.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub round: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     pub by: String,
     pub device: String,
@@ -176,7 +178,7 @@ pub fn create(actor: &Actor, at: Millis, building: &str) -> Result<AutoCommit, M
 
 pub fn read(d: &AutoCommit) -> Result<Ledger, ModelError> {
     doc::check(d, DocKind::Ledger)?;
-    Ok(autosurgeon::hydrate(d)?)
+    doc::read_as(d)
 }
 
 /// Adds a household; one living alone and elderly joins the welfare list.
@@ -276,16 +278,21 @@ pub fn set_household_archived(
     let households = doc::child(d, &ROOT, "households")?;
     doc::entry(d, &households, "household", household)?;
     let id = actor.new_id();
-    let e = doc::append_map(d, "household_events")?;
-    doc::stamp(d, &e, &id, actor, at)?;
-    d.put(&e, "household", household)?;
     let action = if archived {
         HouseholdAction::Archive
     } else {
         HouseholdAction::Restore
     };
-    d.put(&e, "action", action.as_str())?;
-    doc::put_text(d, &e, "reason", reason.trim())?;
+    let e = HouseholdEvent {
+        id,
+        household: household.to_owned(),
+        action,
+        reason: reason.trim().to_owned(),
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "household_events", &e)?;
     doc::commit(
         d,
         at,
@@ -386,12 +393,17 @@ pub fn set_need_status(
     let needs = doc::child(d, &ROOT, "needs")?;
     doc::entry(d, &needs, "need", need)?;
     let id = actor.new_id();
-    let e = doc::append_map(d, "need_events")?;
-    doc::stamp(d, &e, &id, actor, at)?;
-    d.put(&e, "need", need)?;
-    d.put(&e, "action", action.as_str())?;
-    doc::put_text(d, &e, "round", round)?;
-    doc::put_text(d, &e, "note", note.trim())?;
+    let e = NeedEvent {
+        id,
+        need: need.to_owned(),
+        action,
+        round: round.to_owned(),
+        note: note.trim().to_owned(),
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "need_events", &e)?;
     doc::commit(d, at, "need status");
     Ok(())
 }

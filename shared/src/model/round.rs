@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
-use autosurgeon::Hydrate;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Actor, ModelError, Role,
@@ -84,7 +84,7 @@ impl RoundKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Round {
     pub round_kind: RoundKind,
     /// `YYYY-MM-DD`.
@@ -93,52 +93,67 @@ pub struct Round {
     pub title: String,
     pub created_by: String,
     pub assignees: BTreeMap<String, bool>,
+    /// Stored as a map by id (so a record checks its stop in one lookup),
+    /// read in planned order.
+    #[serde(deserialize_with = "stops_in_order")]
     pub stops: Vec<Stop>,
+    #[serde(deserialize_with = "doc::events")]
     pub events: Vec<RoundEvent>,
 }
 
+fn stops_in_order<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Stop>, D::Error> {
+    let map = BTreeMap::<String, Stop>::deserialize(d)?;
+    let mut stops: Vec<Stop> = map.into_values().collect();
+    stops.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    Ok(stops)
+}
+
 /// A door, a disinfection point, a patrol checkpoint.
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Stop {
     pub id: String,
+    /// Position in the round as planned (stops added concurrently may share
+    /// one; the id then decides).
+    #[serde(default)]
+    pub order: i64,
     /// `3单元 502`, `电梯厅`, `北门`.
     pub label: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub unit: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub floor: i64,
     /// The ledger's household, so a lead can close needs; volunteers see only
     /// the label.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub household: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub items: Vec<String>,
     /// Disinfection: how many times a day the point must be done.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub times_per_day: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct RoundEvent {
     pub id: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stop: String,
     pub outcome: Outcome,
     /// For an undo: the event it cancels.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub target: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     /// How: door / phone / loudspeaker (testing notice), called / visited (welfare).
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub method: String,
     /// Checkpoint: people passing.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "doc::is_zero")]
     pub people: i64,
     /// Checkpoint: temperature normal, health code checked.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature_ok: Option<bool>,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_checked: Option<bool>,
     pub by: String,
     pub device: String,
@@ -191,7 +206,7 @@ pub fn create(
     for p in assignees {
         d.put(&a, *p, true)?;
     }
-    d.put_object(ROOT, "stops", ObjType::List)?;
+    d.put_object(ROOT, "stops", ObjType::Map)?;
     d.put_object(ROOT, "events", ObjType::List)?;
     for s in stops {
         insert_stop(&mut d, actor, s)?;
@@ -203,8 +218,11 @@ pub fn create(
 fn insert_stop(d: &mut AutoCommit, actor: &Actor, s: &StopPlan) -> Result<String, ModelError> {
     let label = doc::required("stop label", &s.label)?;
     let id = actor.new_id();
-    let o = doc::append_map(d, "stops")?;
+    let stops = doc::child(d, &ROOT, "stops")?;
+    let order = d.length(&stops) as i64;
+    let o = d.put_object(&stops, &id, ObjType::Map)?;
     d.put(&o, "id", id.as_str())?;
+    d.put(&o, "order", order)?;
     d.put(&o, "label", label)?;
     doc::put_text(d, &o, "unit", &s.unit)?;
     if s.floor != 0 {
@@ -225,7 +243,7 @@ fn insert_stop(d: &mut AutoCommit, actor: &Actor, s: &StopPlan) -> Result<String
 
 pub fn read(d: &AutoCommit) -> Result<Round, ModelError> {
     doc::check(d, DocKind::Round)?;
-    Ok(autosurgeon::hydrate(d)?)
+    doc::read_as(d)
 }
 
 /// Adds a stop to a running round.
@@ -268,15 +286,7 @@ fn kind_of(d: &AutoCommit) -> Result<RoundKind, ModelError> {
 
 fn stop_exists(d: &AutoCommit, stop: &str) -> Result<bool, ModelError> {
     let stops = doc::child(d, &ROOT, "stops")?;
-    for i in 0..d.length(&stops) {
-        if let Some((_, o)) = d.get(&stops, i)?
-            && let Some((v, _)) = d.get(&o, "id")?
-            && v.as_str() == Some(stop)
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(!stop.is_empty() && doc::entry(d, &stops, "stop", stop).is_ok())
 }
 
 /// Records what happened at a stop (or, for a checkpoint shift, at the gate).
@@ -307,21 +317,21 @@ pub fn record(
         return Err(ModelError::Invalid("people cannot be negative".into()));
     }
     let id = actor.new_id();
-    let e = doc::append_map(d, "events")?;
-    doc::stamp(d, &e, &id, actor, at)?;
-    doc::put_text(d, &e, "stop", stop)?;
-    d.put(&e, "outcome", outcome.as_str())?;
-    doc::put_text(d, &e, "note", details.note.trim())?;
-    doc::put_text(d, &e, "method", &details.method)?;
-    if details.people != 0 {
-        d.put(&e, "people", details.people)?;
-    }
-    if let Some(t) = details.temperature_ok {
-        d.put(&e, "temperature_ok", t)?;
-    }
-    if let Some(c) = details.code_checked {
-        d.put(&e, "code_checked", c)?;
-    }
+    let e = RoundEvent {
+        id: id.clone(),
+        stop: stop.to_owned(),
+        outcome,
+        target: String::new(),
+        note: details.note.trim().to_owned(),
+        method: details.method.trim().to_owned(),
+        people: details.people,
+        temperature_ok: details.temperature_ok,
+        code_checked: details.code_checked,
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "events", &e)?;
     doc::commit(d, at, outcome.as_str());
     Ok(id)
 }
@@ -348,12 +358,21 @@ pub fn undo(
         return Err(ModelError::NotPermitted(actor.role));
     }
     let id = actor.new_id();
-    let stop = target.stop.clone();
-    let e = doc::append_map(d, "events")?;
-    doc::stamp(d, &e, &id, actor, at)?;
-    doc::put_text(d, &e, "stop", &stop)?;
-    d.put(&e, "outcome", Outcome::Undo.as_str())?;
-    d.put(&e, "target", event)?;
+    let e = RoundEvent {
+        id: id.clone(),
+        stop: target.stop.clone(),
+        outcome: Outcome::Undo,
+        target: event.to_owned(),
+        note: String::new(),
+        method: String::new(),
+        people: 0,
+        temperature_ok: None,
+        code_checked: None,
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "events", &e)?;
     doc::commit(d, at, "undo");
     Ok(id)
 }

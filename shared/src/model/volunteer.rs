@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ObjType, ROOT, transaction::Transactable};
-use autosurgeon::Hydrate;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Actor, ModelError, Role,
@@ -15,35 +15,37 @@ use crate::model::{
     training_status::{self, TrainingAction, TrainingState},
 };
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Volunteer {
     /// The volunteer's id, as on the community roster.
     pub volunteer: String,
     pub profile: Profile,
+    #[serde(deserialize_with = "doc::events")]
     pub training: Vec<TrainingEvent>,
     pub shifts: BTreeMap<String, Shift>,
+    #[serde(deserialize_with = "doc::events")]
     pub attendance: Vec<Attendance>,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Profile {
     pub name: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub phone: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub source: Option<VolunteerSource>,
     /// Skill name → has it; a map so edits on two phones merge.
     pub skills: BTreeMap<String, bool>,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub availability: String,
     /// "志愿北京" real-name registration: carries the accident insurance.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub platform_registered: bool,
     /// The day a volunteer agreement was signed, `YYYY-MM-DD`.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub agreement_signed_on: Option<String>,
     /// Marked by staff: may do psychological-support follow-ups.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub psych_qualified: bool,
 }
 
@@ -57,27 +59,27 @@ impl Profile {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct TrainingEvent {
     pub id: String,
     pub course: String,
     pub action: TrainingAction,
     /// For an assessment.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed: Option<bool>,
     pub by: String,
     pub device: String,
     pub at: Millis,
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Shift {
     pub post: String,
     pub start: Millis,
     pub end: Millis,
     pub scheduled_by: String,
     pub at: Millis,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub cancelled: bool,
 }
 
@@ -94,14 +96,14 @@ string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Attendance {
     pub id: String,
     pub action: AttendanceAction,
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub shift: String,
     /// Check-in: the protective-equipment checklist was completed.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "doc::is_false")]
     pub ppe_checked: bool,
     pub by: String,
     pub device: String,
@@ -159,7 +161,7 @@ pub fn create(
 
 pub fn read(d: &AutoCommit) -> Result<Volunteer, ModelError> {
     doc::check(d, DocKind::Volunteer)?;
-    Ok(autosurgeon::hydrate(d)?)
+    doc::read_as(d)
 }
 
 fn owner(d: &AutoCommit) -> Result<String, ModelError> {
@@ -227,13 +229,16 @@ pub fn record_training(
         return Err(ModelError::Invalid("an assessment needs a result".into()));
     }
     let id = actor.new_id();
-    let e = doc::append_map(d, "training")?;
-    doc::stamp(d, &e, &id, actor, at)?;
-    d.put(&e, "course", doc::required("course", course)?)?;
-    d.put(&e, "action", action.as_str())?;
-    if let Some(p) = passed {
-        d.put(&e, "passed", p)?;
-    }
+    let e = TrainingEvent {
+        id,
+        course: doc::required("course", course)?,
+        action,
+        passed,
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "training", &e)?;
     doc::commit(d, at, "training");
     Ok(())
 }
@@ -276,13 +281,16 @@ pub fn attend(
         ));
     }
     let id = actor.new_id();
-    let e = doc::append_map(d, "attendance")?;
-    doc::stamp(d, &e, &id, actor, at)?;
-    d.put(&e, "action", action.as_str())?;
-    doc::put_text(d, &e, "shift", shift)?;
-    if ppe_checked {
-        d.put(&e, "ppe_checked", true)?;
-    }
+    let e = Attendance {
+        id,
+        action,
+        shift: shift.to_owned(),
+        ppe_checked,
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    doc::append_event(d, "attendance", &e)?;
     doc::commit(d, at, action.as_str());
     Ok(read(d)?.hours(offset_minutes))
 }
