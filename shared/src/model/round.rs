@@ -442,6 +442,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn leads_add_stops_and_assign_volunteers_while_the_round_runs() {
+        let mut d = delivery(2);
+        let l = lead();
+        let v = Actor::seeded("vol-1", "p1", Role::Volunteer, 6);
+        let plan = StopPlan {
+            label: "3单元 602".into(),
+            ..Default::default()
+        };
+        assert!(add_stop(&mut d, &v, 2, &plan).is_err());
+        let id = add_stop(&mut d, &l, 2, &plan).unwrap();
+        assert!(add_stop(&mut d, &l, 2, &StopPlan::default()).is_err(), "a stop needs a label");
+        assign(&mut d, &l, 3, "vol-3", true).unwrap();
+        assign(&mut d, &l, 3, "vol-1", false).unwrap();
+        assert!(assign(&mut d, &v, 3, "vol-1", true).is_err());
+        let r = read(&d).unwrap();
+        assert_eq!(r.stops.last().unwrap().id, id, "added stops come last");
+        assert_eq!(r.assignees(), vec!["vol-2", "vol-3"]);
+        record(&mut d, &v, 4, &id, Outcome::Delivered, &Details::default()).unwrap();
+    }
+
+    #[test]
     fn records_are_checked_against_the_round_kind_and_stops() {
         let mut d = delivery(2);
         let v = Actor::seeded("vol-1", "p1", Role::Volunteer, 2);
