@@ -536,6 +536,9 @@ proptest! {
         for r in &replicas {
             let events: BTreeSet<String> = round::read(&r.docs[0]).unwrap().events.into_iter().map(|e| e.id).collect();
             prop_assert!(w.recorded[0].is_subset(&events), "a round event was lost");
+            let ledger = ledger::read(&r.docs[1]).unwrap();
+            let ledger_events: BTreeSet<String> = ledger.household_events.into_iter().map(|e| e.id).chain(ledger.need_events.into_iter().map(|e| e.id)).collect();
+            prop_assert!(w.recorded[1].is_subset(&ledger_events), "a ledger event was lost");
             let attendance: BTreeSet<String> = volunteer::read(&r.docs[2]).unwrap().attendance.into_iter().map(|e| e.id).collect();
             prop_assert!(w.recorded[2].is_subset(&attendance), "an attendance event was lost");
         }

@@ -264,7 +264,8 @@ pub fn edit_household(
     Ok(())
 }
 
-/// Archives (removes from lists) or restores a household. Nothing is deleted.
+/// Archives (removes from lists) or restores a household. Nothing is
+/// deleted. Returns the event id.
 pub fn set_household_archived(
     d: &mut AutoCommit,
     actor: &Actor,
@@ -272,7 +273,7 @@ pub fn set_household_archived(
     household: &str,
     archived: bool,
     reason: &str,
-) -> Result<(), ModelError> {
+) -> Result<String, ModelError> {
     leads_and_staff(actor)?;
     doc::check(d, DocKind::Ledger)?;
     let households = doc::child(d, &ROOT, "households")?;
@@ -284,7 +285,7 @@ pub fn set_household_archived(
         HouseholdAction::Restore
     };
     let e = HouseholdEvent {
-        id,
+        id: id.clone(),
         household: household.to_owned(),
         action,
         reason: reason.trim().to_owned(),
@@ -302,7 +303,7 @@ pub fn set_household_archived(
             "restore household"
         },
     );
-    Ok(())
+    Ok(id)
 }
 
 /// Puts a household on or off the daily welfare-check list.
@@ -380,6 +381,7 @@ pub fn edit_need(
 }
 
 /// Moves a need along open → planned → done (or reopens it), as an event.
+/// Returns the event id.
 pub fn set_need_status(
     d: &mut AutoCommit,
     actor: &Actor,
@@ -388,13 +390,13 @@ pub fn set_need_status(
     action: NeedAction,
     round: &str,
     note: &str,
-) -> Result<(), ModelError> {
+) -> Result<String, ModelError> {
     doc::check(d, DocKind::Ledger)?;
     let needs = doc::child(d, &ROOT, "needs")?;
     doc::entry(d, &needs, "need", need)?;
     let id = actor.new_id();
     let e = NeedEvent {
-        id,
+        id: id.clone(),
         need: need.to_owned(),
         action,
         round: round.to_owned(),
@@ -405,7 +407,7 @@ pub fn set_need_status(
     };
     doc::append_event(d, "need_events", &e)?;
     doc::commit(d, at, "need status");
-    Ok(())
+    Ok(id)
 }
 
 impl Ledger {

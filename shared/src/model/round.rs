@@ -452,7 +452,10 @@ pub(crate) mod tests {
         };
         assert!(add_stop(&mut d, &v, 2, &plan).is_err());
         let id = add_stop(&mut d, &l, 2, &plan).unwrap();
-        assert!(add_stop(&mut d, &l, 2, &StopPlan::default()).is_err(), "a stop needs a label");
+        assert!(
+            add_stop(&mut d, &l, 2, &StopPlan::default()).is_err(),
+            "a stop needs a label"
+        );
         assign(&mut d, &l, 3, "vol-3", true).unwrap();
         assign(&mut d, &l, 3, "vol-1", false).unwrap();
         assert!(assign(&mut d, &v, 3, "vol-1", true).is_err());
