@@ -506,11 +506,68 @@ fn derived(w: &World, r: &mut Replica) -> String {
     )
 }
 
+/// Cases per half: the property runs as two tests so the two halves use
+/// both cores; together they make `LINLI_PROPTEST_CASES` (10,000 by default).
 fn cases() -> u32 {
-    std::env::var("LINLI_PROPTEST_CASES")
+    let total: u32 = std::env::var("LINLI_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000)
+        .unwrap_or(10_000);
+    total.div_ceil(2)
+}
+
+fn check_scenario(n: usize, ops: &[Op]) -> Result<(), TestCaseError> {
+    let mut w = world(n);
+    for op in ops {
+        w.apply(op);
+    }
+    w.settle();
+
+    let heads: Vec<_> = (0..n)
+        .map(|i| w.replicas[i].docs.each_mut().map(|d| d.get_heads()))
+        .collect();
+    for h in &heads[1..] {
+        prop_assert_eq!(h, &heads[0]);
+    }
+    let mut replicas = std::mem::take(&mut w.replicas);
+    let views: Vec<String> = replicas.iter_mut().map(|r| derived(&w, r)).collect();
+    for v in &views[1..] {
+        prop_assert_eq!(v, &views[0]);
+    }
+    for r in &replicas {
+        let events: BTreeSet<String> = round::read(&r.docs[0])
+            .unwrap()
+            .events
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        prop_assert!(w.recorded[0].is_subset(&events), "a round event was lost");
+        let ledger = ledger::read(&r.docs[1]).unwrap();
+        let ledger_events: BTreeSet<String> = ledger
+            .household_events
+            .into_iter()
+            .map(|e| e.id)
+            .chain(ledger.need_events.into_iter().map(|e| e.id))
+            .collect();
+        prop_assert!(
+            w.recorded[1].is_subset(&ledger_events),
+            "a ledger event was lost"
+        );
+        let attendance: BTreeSet<String> = volunteer::read(&r.docs[2])
+            .unwrap()
+            .attendance
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        prop_assert!(
+            w.recorded[2].is_subset(&attendance),
+            "an attendance event was lost"
+        );
+    }
+    // and what converged survives a restart from saved bytes
+    let mut reloaded = doc::load(&replicas[0].docs[0].save(), &person(0, 0, 1)).unwrap();
+    prop_assert_eq!(reloaded.get_heads(), heads[0][0].clone());
+    Ok(())
 }
 
 proptest! {
@@ -518,32 +575,11 @@ proptest! {
 
     #[test]
     fn replicas_converge_and_lose_nothing((n, ops) in scenario()) {
-        let mut w = world(n);
-        for op in &ops {
-            w.apply(op);
-        }
-        w.settle();
+        check_scenario(n, &ops)?;
+    }
 
-        let heads: Vec<_> = (0..n).map(|i| w.replicas[i].docs.each_mut().map(|d| d.get_heads())).collect();
-        for h in &heads[1..] {
-            prop_assert_eq!(h, &heads[0]);
-        }
-        let mut replicas = std::mem::take(&mut w.replicas);
-        let views: Vec<String> = replicas.iter_mut().map(|r| derived(&w, r)).collect();
-        for v in &views[1..] {
-            prop_assert_eq!(v, &views[0]);
-        }
-        for r in &replicas {
-            let events: BTreeSet<String> = round::read(&r.docs[0]).unwrap().events.into_iter().map(|e| e.id).collect();
-            prop_assert!(w.recorded[0].is_subset(&events), "a round event was lost");
-            let ledger = ledger::read(&r.docs[1]).unwrap();
-            let ledger_events: BTreeSet<String> = ledger.household_events.into_iter().map(|e| e.id).chain(ledger.need_events.into_iter().map(|e| e.id)).collect();
-            prop_assert!(w.recorded[1].is_subset(&ledger_events), "a ledger event was lost");
-            let attendance: BTreeSet<String> = volunteer::read(&r.docs[2]).unwrap().attendance.into_iter().map(|e| e.id).collect();
-            prop_assert!(w.recorded[2].is_subset(&attendance), "an attendance event was lost");
-        }
-        // and what converged survives a restart from saved bytes
-        let mut reloaded = doc::load(&replicas[0].docs[0].save(), &person(0, 0, 1)).unwrap();
-        prop_assert_eq!(reloaded.get_heads(), heads[0][0].clone());
+    #[test]
+    fn replicas_converge_and_lose_nothing_second_half((n, ops) in scenario()) {
+        check_scenario(n, &ops)?;
     }
 }

@@ -111,41 +111,33 @@ pub fn test() -> anyhow::Result<()> {
         ),
     ));
 
+    // One cargo invocation for both packages, so dependencies shared by the
+    // app and the model compile once: the app's shell in headless Chromium
+    // (through chromedriver), the model's byte fixtures in Node.
     let mut wasm = cmd(
         "cargo",
         [
             "test",
-            "--package",
-            "linli-app",
             "--target",
             tools::WASM_TARGET,
+            "--package",
+            "linli-app",
+            "--package",
+            "linli-shared",
+            "--test",
+            "shell",
+            "--test",
+            "bytes_across_targets",
             "--no-fail-fast",
         ],
     );
-    // The runner drives Debian's Chromium through chromedriver, headless.
     wasm.env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         .env(
             "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
             root.join("app/webdriver.json"),
         );
-    steps.push(step("wasm tests (headless Chromium)", wasm));
-
-    // The model on wasm32 (in Node): bytes saved on either target load on the other.
-    let mut shared_wasm = cmd(
-        "cargo",
-        [
-            "test",
-            "--package",
-            "linli-shared",
-            "--target",
-            tools::WASM_TARGET,
-            "--test",
-            "bytes_across_targets",
-        ],
-    );
-    shared_wasm.env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-    steps.push(step("wasm tests (model, Node)", shared_wasm));
+    steps.push(step("wasm tests (Chromium + Node)", wasm));
 
     let start = Instant::now();
     let built = dist::build().and_then(|report| {
