@@ -490,7 +490,7 @@ fn derived(w: &World, r: &mut Replica) -> String {
     let round = round::read(&r.docs[0]).unwrap();
     let ledger = ledger::read(&r.docs[1]).unwrap();
     let vol = volunteer::read(&r.docs[2]).unwrap();
-    let stops: Vec<_> = w.stops.iter().map(|s| round.status(s, OFFSET)).collect();
+    let stops: Vec<_> = w.stops.iter().map(|s| round.status(s)).collect();
     let households: Vec<_> = w
         .households
         .iter()
@@ -498,7 +498,7 @@ fn derived(w: &World, r: &mut Replica) -> String {
         .collect();
     format!(
         "{stops:?}|{:?}|{households:?}|{:?}|{}|{:?}|{:?}",
-        round.summary(OFFSET),
+        round.summary(),
         ledger.need_status(&w.need),
         ledger.needs[&w.need].detail,
         vol.hours(OFFSET),

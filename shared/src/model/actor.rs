@@ -60,6 +60,15 @@ impl Actor {
         }
     }
 
+    /// Fails with `NotPermitted` unless the actor's role is one of `allowed`.
+    pub fn require(&self, allowed: &[Role]) -> Result<(), crate::model::ModelError> {
+        if allowed.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(crate::model::ModelError::NotPermitted(self.role))
+        }
+    }
+
     /// An actor whose new ids follow from `seed`: same seed, same ids.
     pub fn seeded(
         person: impl Into<String>,

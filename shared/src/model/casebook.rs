@@ -40,9 +40,7 @@ fn qualified(actor: &Actor, psych_qualified: bool) -> Result<(), ModelError> {
 }
 
 pub fn create(actor: &Actor, at: Millis) -> Result<AutoCommit, ModelError> {
-    if actor.role != Role::Staff {
-        return Err(ModelError::NotPermitted(actor.role));
-    }
+    actor.require(&[Role::Staff])?;
     let mut d = doc::create(DocKind::Casebook, actor)?;
     d.put_object(ROOT, "followups", ObjType::List)?;
     doc::commit(&mut d, at, "create casebook");

@@ -132,11 +132,7 @@ pub struct RosterEntry {
 }
 
 fn staff_only(actor: &Actor) -> Result<(), ModelError> {
-    if actor.role == Role::Staff {
-        Ok(())
-    } else {
-        Err(ModelError::NotPermitted(actor.role))
-    }
+    actor.require(&[Role::Staff])
 }
 
 /// Creates the community with attachment 2's catalogue preloaded.

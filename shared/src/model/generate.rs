@@ -501,7 +501,7 @@ mod tests {
         assert_eq!(ledger::read(&g.ledgers[0]).unwrap().households.len(), 12);
         for r in &g.rounds {
             let round = round::read(&r.doc).unwrap();
-            let s = round.summary(480);
+            let s = round.summary();
             assert_eq!(s.done, s.stops, "every generated stop is done");
         }
         let again = community(Shape::SMALL, 42).unwrap();

@@ -131,10 +131,7 @@ pub struct HouseholdEdit {
 }
 
 fn leads_and_staff(actor: &Actor) -> Result<(), ModelError> {
-    match actor.role {
-        Role::Staff | Role::Lead => Ok(()),
-        Role::Volunteer => Err(ModelError::NotPermitted(actor.role)),
-    }
+    actor.require(&[Role::Staff, Role::Lead])
 }
 
 fn check_size(size: i64) -> Result<(), ModelError> {

@@ -193,9 +193,7 @@ pub fn create(
     assignees: &[&str],
     stops: &[StopPlan],
 ) -> Result<AutoCommit, ModelError> {
-    if actor.role == Role::Volunteer {
-        return Err(ModelError::NotPermitted(actor.role));
-    }
+    actor.require(&[Role::Staff, Role::Lead])?;
     let mut d = doc::create(DocKind::Round, actor)?;
     d.put(ROOT, "round_kind", kind.as_str())?;
     d.put(ROOT, "date", date.iso())?;
@@ -253,9 +251,7 @@ pub fn add_stop(
     at: Millis,
     s: &StopPlan,
 ) -> Result<String, ModelError> {
-    if actor.role == Role::Volunteer {
-        return Err(ModelError::NotPermitted(actor.role));
-    }
+    actor.require(&[Role::Staff, Role::Lead])?;
     doc::check(d, DocKind::Round)?;
     let id = insert_stop(d, actor, s)?;
     doc::commit(d, at, "add stop");
@@ -270,9 +266,7 @@ pub fn assign(
     person: &str,
     on: bool,
 ) -> Result<(), ModelError> {
-    if actor.role == Role::Volunteer {
-        return Err(ModelError::NotPermitted(actor.role));
-    }
+    actor.require(&[Role::Staff, Role::Lead])?;
     doc::check(d, DocKind::Round)?;
     let a = doc::child(d, &ROOT, "assignees")?;
     d.put(&a, person, on)?;
@@ -378,12 +372,12 @@ pub fn undo(
 }
 
 impl Round {
-    pub fn status(&self, stop: &str, offset_minutes: i64) -> StopStatus {
-        stop_status::status(self, stop, offset_minutes)
+    pub fn status(&self, stop: &str) -> StopStatus {
+        stop_status::status(self, stop)
     }
 
-    pub fn summary(&self, offset_minutes: i64) -> stop_status::Summary {
-        stop_status::summary(self, offset_minutes)
+    pub fn summary(&self) -> stop_status::Summary {
+        stop_status::summary(self)
     }
 
     pub fn assignees(&self) -> Vec<&String> {

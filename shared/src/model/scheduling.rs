@@ -89,9 +89,7 @@ pub fn schedule(
     start: Millis,
     end: Millis,
 ) -> Result<String, ModelError> {
-    if actor.role == Role::Volunteer {
-        return Err(ModelError::NotPermitted(actor.role));
-    }
+    actor.require(&[Role::Staff, Role::Lead])?;
     let vol = volunteer::read(d)?;
     check(community, &vol, post_id, start, end)?;
     doc::check(d, DocKind::Volunteer)?;

@@ -140,7 +140,7 @@ fn status_of(round: &Round, stop: &str, active: &[&RoundEvent]) -> StopStatus {
 }
 
 /// The status of one stop.
-pub fn status(round: &Round, stop: &str, _offset_minutes: i64) -> StopStatus {
+pub fn status(round: &Round, stop: &str) -> StopStatus {
     status_of(round, stop, &active_events(round))
 }
 
@@ -162,7 +162,7 @@ pub struct Summary {
     pub temperature_flags: usize,
 }
 
-pub fn summary(round: &Round, _offset_minutes: i64) -> Summary {
+pub fn summary(round: &Round) -> Summary {
     let active = active_events(round);
     let mut s = Summary {
         stops: round.stops.len(),
@@ -235,17 +235,17 @@ mod tests {
         let v = vol(1);
         rec(&mut d, &v, 10, &stop, Outcome::NoAnswer);
         assert_eq!(
-            round::read(&d).unwrap().status(&stop, 0).state,
+            round::read(&d).unwrap().status(&stop).state,
             StopState::Attempted(Outcome::NoAnswer)
         );
         rec(&mut d, &v, 20, &stop, Outcome::Delivered);
         assert_eq!(
-            round::read(&d).unwrap().status(&stop, 0).state,
+            round::read(&d).unwrap().status(&stop).state,
             StopState::Done(Outcome::Delivered)
         );
         // a stale "no answer" arriving later does not undo the delivery
         rec(&mut d, &vol(2), 30, &stop, Outcome::NoAnswer);
-        let st = round::read(&d).unwrap().status(&stop, 0);
+        let st = round::read(&d).unwrap().status(&stop);
         assert_eq!(st.state, StopState::Done(Outcome::Delivered));
         assert!(!st.duplicate);
     }
@@ -260,10 +260,10 @@ mod tests {
         rec(&mut d, &vol(1), 12, &s2, Outcome::Delivered);
         rec(&mut d, &vol(2), 13, &s2, Outcome::Delivered);
         let r = round::read(&d).unwrap();
-        assert!(!r.status(&s1, 0).duplicate);
-        assert!(r.status(&s2, 0).duplicate);
-        assert_eq!(r.status(&s2, 0).done_by, vec!["vol-1", "vol-2"]);
-        let sum = r.summary(0);
+        assert!(!r.status(&s1).duplicate);
+        assert!(r.status(&s2).duplicate);
+        assert_eq!(r.status(&s2).done_by, vec!["vol-1", "vol-2"]);
+        let sum = r.summary();
         assert_eq!((sum.done, sum.duplicates, sum.pending), (2, 1, 0));
     }
 
@@ -275,7 +275,7 @@ mod tests {
         let e1 = rec(&mut d, &v1, 10, &stop, Outcome::Delivered);
         rec(&mut d, &v2, 11, &stop, Outcome::Delivered);
         round::undo(&mut d, &v1, 12, &e1).unwrap();
-        let st = round::read(&d).unwrap().status(&stop, 0);
+        let st = round::read(&d).unwrap().status(&stop);
         assert_eq!(st.state, StopState::Done(Outcome::Delivered));
         assert_eq!(st.done_by, vec!["vol-2"]);
         assert!(!st.duplicate);
@@ -303,7 +303,7 @@ mod tests {
             device: "phone-1".into(),
             at: 13,
         });
-        assert_eq!(r.status(&stop, 0).done_by, vec!["vol-2"]);
+        assert_eq!(r.status(&stop).done_by, vec!["vol-2"]);
     }
 
     #[test]
@@ -322,7 +322,7 @@ mod tests {
             },
         )
         .unwrap();
-        let st = round::read(&d).unwrap().status(&stop, 0);
+        let st = round::read(&d).unwrap().status(&stop);
         assert!(st.needs_attention);
         assert_eq!(st.last_note, "门口有积水");
         assert_eq!(st.state, StopState::Attempted(Outcome::Problem));
@@ -352,11 +352,11 @@ mod tests {
         .unwrap();
         let stop = round::read(&d).unwrap().stops[0].id.clone();
         rec(&mut d, &vol(1), 10, &stop, Outcome::Disinfected);
-        let st = round::read(&d).unwrap().status(&stop, 0);
+        let st = round::read(&d).unwrap().status(&stop);
         assert_eq!(st.state, StopState::Attempted(Outcome::Disinfected));
         assert_eq!((st.done_times.clone(), st.required), (vec![10], 2));
         rec(&mut d, &vol(2), 20, &stop, Outcome::Disinfected);
-        let st = round::read(&d).unwrap().status(&stop, 0);
+        let st = round::read(&d).unwrap().status(&stop);
         assert_eq!(st.state, StopState::Done(Outcome::Disinfected));
         assert!(!st.duplicate, "several people disinfecting is normal");
     }
@@ -390,7 +390,7 @@ mod tests {
             let stop = round::read(&d).unwrap().stops[0].id.clone();
             rec(&mut d, &vol(1), 10, &stop, attempt);
             rec(&mut d, &vol(1), 20, &stop, done);
-            let st = round::read(&d).unwrap().status(&stop, 0);
+            let st = round::read(&d).unwrap().status(&stop);
             assert_eq!(st.state, StopState::Done(done), "{kind:?}");
             assert_eq!(st.needs_attention, needs_attention(done), "{kind:?}");
         }
@@ -431,7 +431,7 @@ mod tests {
             )
             .unwrap();
         }
-        let s = round::read(&d).unwrap().summary(0);
+        let s = round::read(&d).unwrap().summary();
         assert_eq!(
             (
                 s.entries,

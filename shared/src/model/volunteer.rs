@@ -186,9 +186,7 @@ pub fn set_credentials(
     agreement_signed_on: Option<Option<Day>>,
     psych_qualified: Option<bool>,
 ) -> Result<(), ModelError> {
-    if actor.role != Role::Staff {
-        return Err(ModelError::NotPermitted(actor.role));
-    }
+    actor.require(&[Role::Staff])?;
     doc::check(d, DocKind::Volunteer)?;
     let p = doc::child(d, &ROOT, "profile")?;
     if let Some(r) = platform_registered {
@@ -220,9 +218,7 @@ pub fn record_training(
     match action {
         TrainingAction::Completed => self_or_staff(d, actor)?,
         TrainingAction::Confirmed | TrainingAction::Assessed => {
-            if actor.role != Role::Staff {
-                return Err(ModelError::NotPermitted(actor.role));
-            }
+            actor.require(&[Role::Staff])?;
         }
     }
     if action == TrainingAction::Assessed && passed.is_none() {
@@ -250,9 +246,7 @@ pub fn cancel_shift(
     at: Millis,
     shift: &str,
 ) -> Result<(), ModelError> {
-    if actor.role == Role::Volunteer {
-        return Err(ModelError::NotPermitted(actor.role));
-    }
+    actor.require(&[Role::Staff, Role::Lead])?;
     doc::check(d, DocKind::Volunteer)?;
     let shifts = doc::child(d, &ROOT, "shifts")?;
     let s = doc::entry(d, &shifts, "shift", shift)?;

@@ -108,14 +108,14 @@ pub fn check(d: &AutoCommit) {
     let r = round::read(d).unwrap();
     assert_eq!(r.title, "五一配送");
     let ids: Vec<&str> = r.stops.iter().map(|s| s.id.as_str()).collect();
-    let s0 = r.status(ids[0], 480);
+    let s0 = r.status(ids[0]);
     assert_eq!(s0.state, StopState::Done(Outcome::Delivered));
     assert!(s0.duplicate);
-    assert_eq!(r.status(ids[1], 480).state, StopState::Pending);
-    let s2 = r.status(ids[2], 480);
+    assert_eq!(r.status(ids[1]).state, StopState::Pending);
+    let s2 = r.status(ids[2]);
     assert!(s2.needs_attention);
     assert_eq!(s2.last_note, "无人应答，电话未接");
-    let sum = r.summary(480);
+    let sum = r.summary();
     assert_eq!(
         (sum.done, sum.attempted, sum.pending, sum.duplicates),
         (1, 1, 1, 1)
