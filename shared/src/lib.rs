@@ -6,8 +6,9 @@
 //!   the rules that derive what screens show from recorded events.
 //! - [`release`]: which build of Linli this is, so a phone and its relay can tell
 //!   whether they run the same code.
-//!
-//! The sync engine joins this crate with the sync issue.
+//! - [`sync`]: the sans-IO sync engine speaking automerge-repo's wire
+//!   protocol, driven by the relay's sockets and the phone's.
 
 pub mod model;
 pub mod release;
+pub mod sync;

@@ -1,0 +1,1000 @@
+//! The sans-IO sync engine: events in, effects out. The relay drives one
+//! engine for every phone connected to it; a phone drives one for its link to
+//! the relay. Neither the engine nor its caller's IO knows about the other:
+//! the caller turns a socket frame into [`Event::Received`], and turns
+//! [`Effect::Send`] back into a frame; it turns [`Effect::Load`] into a read of
+//! its storage and answers with [`Event::Loaded`].
+//!
+//! Durability: every change that reaches a document yields
+//! [`Effect::SaveChunk`] before the replies it causes, so a caller that runs
+//! the effects in order (saving before sending) never tells a peer it has
+//! something that is not yet on disk.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{AutoCommit, ChangeHash};
+
+use super::chunk::{ChunkKey, ChunkKind, StoredChunk};
+use super::document_id::DocumentId;
+use super::message::{Message, PROTOCOL_V1, PeerId, PeerMetadata};
+
+/// One connection, numbered by the caller.
+pub type ConnId = u64;
+
+/// Milliseconds on the caller's clock (only differences matter).
+pub type Millis = u64;
+
+/// Which end of the wire this engine is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Answers `join` with `peer`; answers `request`s, never makes them.
+    Relay,
+    /// Sends `join`; syncs the documents it has opened with every peer.
+    Phone,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub peer_id: PeerId,
+    pub side: Side,
+    pub storage_id: Option<String>,
+    /// A connection that has not joined by then is closed (relay).
+    pub join_timeout: Millis,
+    /// Documents that no connection has touched for this long leave memory
+    /// (relay); `None` keeps them (a phone keeps what it opened).
+    pub unload_after: Option<Millis>,
+    /// A phone starts a document's sync with a peer over again when they
+    /// have not agreed on its heads and nothing moved for this long: the
+    /// sync protocol waits for answers, and a lost or repeated frame would
+    /// otherwise leave it waiting for good.
+    pub resync_after: Millis,
+    /// Incremental chunks are folded into a snapshot once they together
+    /// outgrow it (and are at least this many bytes).
+    pub compact_above: usize,
+}
+
+impl Config {
+    pub fn relay(peer_id: impl Into<PeerId>) -> Self {
+        Self {
+            peer_id: peer_id.into(),
+            side: Side::Relay,
+            storage_id: None,
+            join_timeout: 10_000,
+            unload_after: Some(60_000),
+            resync_after: 15_000,
+            compact_above: 4096,
+        }
+    }
+
+    pub fn phone(peer_id: impl Into<PeerId>) -> Self {
+        Self {
+            peer_id: peer_id.into(),
+            side: Side::Phone,
+            storage_id: None,
+            join_timeout: 10_000,
+            unload_after: None,
+            resync_after: 15_000,
+            compact_above: 4096,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Event {
+    /// A socket opened (either direction).
+    Connected { conn: ConnId },
+    /// A binary frame arrived.
+    Received { conn: ConnId, bytes: Vec<u8> },
+    /// The socket closed, for whatever reason.
+    Disconnected { conn: ConnId },
+    /// The phone wants this document kept in sync (loads it first).
+    Open { document: DocumentId },
+    /// The caller changed a document through [`Engine::document_mut`].
+    LocalChange { document: DocumentId },
+    /// The answer to [`Effect::Load`]: every chunk and snapshot stored for it.
+    Loaded {
+        document: DocumentId,
+        chunks: Vec<StoredChunk>,
+    },
+    /// Time passes.
+    Tick { now: Millis },
+}
+
+/// Why the engine wants a connection closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The peer broke the protocol; the text went to it in an `error` message.
+    Protocol(String),
+    /// No `join` in time.
+    JoinTimeout,
+    /// The peer sent us an `error`.
+    PeerError(String),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    Send {
+        conn: ConnId,
+        bytes: Vec<u8>,
+    },
+    Close {
+        conn: ConnId,
+        reason: CloseReason,
+    },
+    /// Read every chunk of this document and answer with [`Event::Loaded`].
+    Load {
+        document: DocumentId,
+    },
+    /// Keep this chunk (before running the effects that follow it).
+    SaveChunk {
+        document: DocumentId,
+        chunk: StoredChunk,
+    },
+    /// Write the snapshot, and only then delete the chunks it replaces.
+    Compact {
+        document: DocumentId,
+        snapshot: StoredChunk,
+        replaces: Vec<ChunkKey>,
+    },
+    /// A stored chunk did not load; it is kept untouched and the rest serves.
+    CorruptChunk {
+        document: DocumentId,
+        key: ChunkKey,
+    },
+    /// The document's content changed (new local or remote changes).
+    Changed {
+        document: DocumentId,
+    },
+    /// A connection asked for a document it may not have; it got
+    /// `doc-unavailable`. For the log: ids only, never content.
+    Denied {
+        conn: ConnId,
+        document: DocumentId,
+    },
+    /// The peer on `conn` has not got this document (or may not give it).
+    Unavailable {
+        conn: ConnId,
+        document: DocumentId,
+    },
+    /// A connection finished its handshake.
+    Joined {
+        conn: ConnId,
+        peer: PeerId,
+    },
+    /// A passing signal for the app (who is working which stairwell).
+    Ephemeral {
+        document: DocumentId,
+        sender: PeerId,
+        data: Vec<u8>,
+    },
+}
+
+/// What the relay's access control is asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// The peer asks for a document it does not have.
+    Request,
+    /// The peer offers changes to a document (and may be creating it).
+    Offer,
+    /// We are about to pass a document's changes or signals to the peer.
+    Deliver,
+}
+
+/// The relay's access control: may the device on `conn` sync `document`?
+/// An [`Access::Offer`] of an unknown document is where a gate registers it.
+pub trait Gate {
+    fn admit(&mut self, conn: ConnId, document: &DocumentId, access: Access) -> bool;
+}
+
+/// A phone trusts its relay with every document it opened.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OpenGate;
+
+impl Gate for OpenGate {
+    fn admit(&mut self, _: ConnId, _: &DocumentId, _: Access) -> bool {
+        true
+    }
+}
+
+enum Handshake {
+    /// Relay side: waiting for `join` since then.
+    AwaitingJoin {
+        since: Millis,
+    },
+    /// Phone side: sent `join`, waiting for `peer`.
+    AwaitingPeer,
+    Ready {
+        peer: PeerId,
+    },
+}
+
+struct Conn {
+    handshake: Handshake,
+    /// The documents this connection syncs, to forget them when it goes.
+    documents: BTreeSet<DocumentId>,
+}
+
+struct PeerSync {
+    state: sync::State,
+    /// The peer asked (a `request`) and has not been answered yet.
+    asked: bool,
+    /// When a message about this document last went either way.
+    last_activity: Millis,
+    /// The peer said it has not got the document.
+    unavailable: bool,
+}
+
+impl PeerSync {
+    fn new() -> Self {
+        Self {
+            state: sync::State::new(),
+            asked: false,
+            last_activity: 0,
+            unavailable: false,
+        }
+    }
+}
+
+struct Doc {
+    doc: AutoCommit,
+    /// Messages that arrived while storage was read.
+    loading: Option<Vec<(ConnId, Message)>>,
+    peers: BTreeMap<ConnId, PeerSync>,
+    saved_heads: Vec<ChangeHash>,
+    chunks: Vec<(ChunkKey, usize)>,
+    snapshot: Option<(ChunkKey, usize)>,
+    /// A phone keeps documents it opened in sync with every peer.
+    opened: bool,
+    last_used: Millis,
+}
+
+impl Doc {
+    fn new(now: Millis) -> Self {
+        Self {
+            doc: AutoCommit::new(),
+            loading: Some(Vec::new()),
+            peers: BTreeMap::new(),
+            saved_heads: Vec::new(),
+            chunks: Vec::new(),
+            snapshot: None,
+            opened: false,
+            last_used: now,
+        }
+    }
+}
+
+pub struct Engine {
+    config: Config,
+    now: Millis,
+    conns: BTreeMap<ConnId, Conn>,
+    docs: BTreeMap<DocumentId, Doc>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("peer_id", &self.config.peer_id)
+            .field("connections", &self.conns.len())
+            .field("documents", &self.docs.len())
+            .finish()
+    }
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            now: 0,
+            conns: BTreeMap::new(),
+            docs: BTreeMap::new(),
+        }
+    }
+
+    pub fn peer_id(&self) -> &str {
+        &self.config.peer_id
+    }
+
+    /// Documents held in memory now.
+    pub fn documents_in_memory(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn connections(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// The peer on a connection, once it has joined.
+    pub fn peer_of(&self, conn: ConnId) -> Option<&str> {
+        match &self.conns.get(&conn)?.handshake {
+            Handshake::Ready { peer } => Some(peer),
+            _ => None,
+        }
+    }
+
+    /// A loaded document, to read.
+    pub fn document(&self, id: &DocumentId) -> Option<&AutoCommit> {
+        self.docs
+            .get(id)
+            .filter(|d| d.loading.is_none())
+            .map(|d| &d.doc)
+    }
+
+    /// A loaded document, to change; follow with [`Event::LocalChange`].
+    pub fn document_mut(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
+        self.docs
+            .get_mut(id)
+            .filter(|d| d.loading.is_none())
+            .map(|d| &mut d.doc)
+    }
+
+    /// A phone starts a new document (already loaded: it has no past).
+    pub fn create(&mut self, id: DocumentId, doc: AutoCommit) -> Vec<Effect> {
+        let mut d = Doc::new(self.now);
+        d.loading = None;
+        d.doc = doc;
+        d.opened = true;
+        self.docs.insert(id, d);
+        let mut out = Vec::new();
+        self.after_change(id, None, &mut out);
+        self.start_sync_everywhere(id, &mut out);
+        out
+    }
+
+    /// Whether the peer on `conn` has acknowledged everything saved of the
+    /// document (what a phone shows as "on the relay").
+    pub fn in_sync_with(&self, conn: ConnId, id: &DocumentId) -> bool {
+        let Some(d) = self.docs.get(id) else {
+            return false;
+        };
+        let Some(p) = d.peers.get(&conn) else {
+            return false;
+        };
+        p.state.shared_heads == d.saved_heads
+    }
+
+    pub fn handle(&mut self, event: Event, gate: &mut dyn Gate) -> Vec<Effect> {
+        let mut out = Vec::new();
+        match event {
+            Event::Connected { conn } => self.connected(conn, &mut out),
+            Event::Received { conn, bytes } => self.received(conn, &bytes, gate, &mut out),
+            Event::Disconnected { conn } => self.disconnected(conn),
+            Event::Open { document } => self.open(document, &mut out),
+            Event::LocalChange { document } => {
+                if self.docs.contains_key(&document) {
+                    self.after_change(document, None, &mut out);
+                    self.deliver_to_others(document, None, gate, &mut out);
+                }
+            }
+            Event::Loaded { document, chunks } => self.loaded(document, chunks, gate, &mut out),
+            Event::Tick { now } => self.tick(now, &mut out),
+        }
+        out
+    }
+
+    fn connected(&mut self, conn: ConnId, out: &mut Vec<Effect>) {
+        let handshake = match self.config.side {
+            Side::Relay => Handshake::AwaitingJoin { since: self.now },
+            Side::Phone => {
+                let join = Message::Join {
+                    sender: self.config.peer_id.clone(),
+                    metadata: self.metadata(),
+                    supported_versions: vec![PROTOCOL_V1.to_owned()],
+                };
+                out.push(Effect::Send {
+                    conn,
+                    bytes: join.encode(),
+                });
+                Handshake::AwaitingPeer
+            }
+        };
+        self.conns.insert(
+            conn,
+            Conn {
+                handshake,
+                documents: BTreeSet::new(),
+            },
+        );
+    }
+
+    fn metadata(&self) -> PeerMetadata {
+        PeerMetadata {
+            storage_id: self.config.storage_id.clone(),
+            is_ephemeral: false,
+        }
+    }
+
+    fn disconnected(&mut self, conn: ConnId) {
+        if let Some(c) = self.conns.remove(&conn) {
+            for id in c.documents {
+                if let Some(d) = self.docs.get_mut(&id) {
+                    d.peers.remove(&conn);
+                    d.last_used = self.now;
+                    if let Some(queue) = &mut d.loading {
+                        queue.retain(|(c, _)| *c != conn);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Refuse, tell the peer why, and close: the peer broke the protocol.
+    fn refuse(&mut self, conn: ConnId, text: &str, out: &mut Vec<Effect>) {
+        let target = self.peer_of(conn).unwrap_or_default().to_owned();
+        let error = Message::Error {
+            sender: self.config.peer_id.clone(),
+            target,
+            message: text.to_owned(),
+        };
+        out.push(Effect::Send {
+            conn,
+            bytes: error.encode(),
+        });
+        out.push(Effect::Close {
+            conn,
+            reason: CloseReason::Protocol(text.to_owned()),
+        });
+        self.disconnected(conn);
+    }
+
+    fn received(&mut self, conn: ConnId, bytes: &[u8], gate: &mut dyn Gate, out: &mut Vec<Effect>) {
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
+        let message = match Message::decode(bytes) {
+            Ok(m) => m,
+            Err(e) => return self.refuse(conn, &format!("invalid message: {e}"), out),
+        };
+        let peer = match (&c.handshake, &message) {
+            (Handshake::AwaitingJoin { .. }, Message::Join { .. }) => {
+                return self.join(conn, message, out);
+            }
+            (Handshake::AwaitingJoin { .. }, _) => {
+                return self.refuse(conn, "send join before anything else", out);
+            }
+            (Handshake::AwaitingPeer, Message::Peer { .. }) => {
+                return self.peer(conn, message, gate, out);
+            }
+            (_, Message::Error { message: text, .. }) => {
+                let reason = CloseReason::PeerError(text.clone());
+                out.push(Effect::Close { conn, reason });
+                return self.disconnected(conn);
+            }
+            (Handshake::AwaitingPeer, _) => {
+                return self.refuse(conn, "expected peer", out);
+            }
+            (Handshake::Ready { .. }, Message::Join { .. } | Message::Peer { .. }) => {
+                return self.refuse(conn, "already joined", out);
+            }
+            (Handshake::Ready { peer }, _) => peer.clone(),
+        };
+        if message.sender() != peer {
+            return self.refuse(conn, "senderId is not the peer that joined", out);
+        }
+        match message {
+            Message::Request { document, .. } | Message::Sync { document, .. } => {
+                self.doc_message(conn, document, message, gate, out)
+            }
+            Message::DocUnavailable { document, .. } => {
+                // The peer has nothing: start over with it, so that whatever
+                // we write later is offered to it in full.
+                if let Some(p) = self
+                    .docs
+                    .get_mut(&document)
+                    .and_then(|d| d.peers.get_mut(&conn))
+                {
+                    *p = PeerSync::new();
+                    p.unavailable = true;
+                    p.last_activity = self.now;
+                }
+                out.push(Effect::Unavailable { conn, document });
+            }
+            Message::Ephemeral { .. } => self.ephemeral(conn, message, gate, out),
+            // This relay keeps no subscriptions to other storages' heads: it
+            // is the only storage its phones talk to.
+            Message::RemoteSubscriptionChange { .. } | Message::RemoteHeadsChanged { .. } => {}
+            Message::Join { .. } | Message::Peer { .. } | Message::Error { .. } => {}
+        }
+    }
+
+    fn join(&mut self, conn: ConnId, message: Message, out: &mut Vec<Effect>) {
+        let Message::Join {
+            sender,
+            supported_versions,
+            ..
+        } = message
+        else {
+            return;
+        };
+        if sender.is_empty() {
+            return self.refuse(conn, "empty senderId", out);
+        }
+        if !supported_versions.iter().any(|v| v == PROTOCOL_V1) {
+            let error = Message::Error {
+                sender: self.config.peer_id.clone(),
+                target: sender,
+                message: "unsupported protocol version".into(),
+            };
+            out.push(Effect::Send {
+                conn,
+                bytes: error.encode(),
+            });
+            out.push(Effect::Close {
+                conn,
+                reason: CloseReason::Protocol("unsupported protocol version".into()),
+            });
+            return self.disconnected(conn);
+        }
+        let reply = Message::Peer {
+            sender: self.config.peer_id.clone(),
+            target: sender.clone(),
+            metadata: self.metadata(),
+            selected_version: PROTOCOL_V1.into(),
+        };
+        out.push(Effect::Send {
+            conn,
+            bytes: reply.encode(),
+        });
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.handshake = Handshake::Ready {
+                peer: sender.clone(),
+            };
+        }
+        out.push(Effect::Joined { conn, peer: sender });
+    }
+
+    fn peer(&mut self, conn: ConnId, message: Message, gate: &mut dyn Gate, out: &mut Vec<Effect>) {
+        let Message::Peer {
+            sender,
+            selected_version,
+            ..
+        } = message
+        else {
+            return;
+        };
+        if selected_version != PROTOCOL_V1 {
+            return self.refuse(conn, "unsupported protocol version", out);
+        }
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.handshake = Handshake::Ready {
+                peer: sender.clone(),
+            };
+        }
+        out.push(Effect::Joined { conn, peer: sender });
+        let opened: Vec<DocumentId> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.opened && d.loading.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        for id in opened {
+            self.start_sync(conn, id, gate, out);
+        }
+    }
+
+    fn open(&mut self, document: DocumentId, out: &mut Vec<Effect>) {
+        if let Some(d) = self.docs.get_mut(&document) {
+            d.opened = true;
+            return;
+        }
+        let mut d = Doc::new(self.now);
+        d.opened = true;
+        self.docs.insert(document, d);
+        out.push(Effect::Load { document });
+    }
+
+    fn loaded(
+        &mut self,
+        document: DocumentId,
+        chunks: Vec<StoredChunk>,
+        gate: &mut dyn Gate,
+        out: &mut Vec<Effect>,
+    ) {
+        let Some(d) = self.docs.get_mut(&document) else {
+            return;
+        };
+        let Some(queue) = d.loading.take() else {
+            return;
+        };
+        for chunk in chunks {
+            match d.doc.load_incremental(&chunk.bytes) {
+                Ok(_) => match chunk.kind {
+                    ChunkKind::Incremental => d.chunks.push((chunk.key, chunk.bytes.len())),
+                    ChunkKind::Snapshot => {
+                        // An older snapshot left by a crash mid-compaction
+                        // is folded into the next compaction.
+                        if let Some((old, _)) = d.snapshot.take() {
+                            d.chunks.push((old, 0));
+                        }
+                        d.snapshot = Some((chunk.key, chunk.bytes.len()));
+                    }
+                },
+                Err(_) => out.push(Effect::CorruptChunk {
+                    document,
+                    key: chunk.key,
+                }),
+            }
+        }
+        d.saved_heads = d.doc.get_heads();
+        if d.opened {
+            self.start_sync_everywhere(document, out);
+            out.push(Effect::Changed { document });
+        }
+        for (conn, message) in queue {
+            if self.conns.contains_key(&conn) {
+                self.doc_message(conn, document, message, gate, out);
+            }
+        }
+    }
+
+    fn start_sync_everywhere(&mut self, id: DocumentId, out: &mut Vec<Effect>) {
+        let ready: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| matches!(c.handshake, Handshake::Ready { .. }))
+            .map(|(id, _)| *id)
+            .collect();
+        for conn in ready {
+            self.start_sync(conn, id, &mut OpenGate, out);
+        }
+    }
+
+    /// A phone opens the conversation about a document with a peer.
+    fn start_sync(
+        &mut self,
+        conn: ConnId,
+        id: DocumentId,
+        gate: &mut dyn Gate,
+        out: &mut Vec<Effect>,
+    ) {
+        if self.config.side != Side::Phone {
+            return;
+        }
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.documents.insert(id);
+        }
+        if let Some(d) = self.docs.get_mut(&id) {
+            d.peers.entry(conn).or_insert_with(PeerSync::new);
+        }
+        self.send_sync(conn, id, gate, out);
+    }
+
+    fn doc_message(
+        &mut self,
+        conn: ConnId,
+        document: DocumentId,
+        message: Message,
+        gate: &mut dyn Gate,
+        out: &mut Vec<Effect>,
+    ) {
+        let is_request = matches!(message, Message::Request { .. });
+        let access = if is_request {
+            Access::Request
+        } else {
+            Access::Offer
+        };
+        if !gate.admit(conn, &document, access) {
+            self.deny(conn, document, out);
+            return;
+        }
+        let now = self.now;
+        let d = match self.docs.get_mut(&document) {
+            Some(d) => d,
+            None => {
+                out.push(Effect::Load { document });
+                self.docs.entry(document).or_insert_with(|| Doc::new(now))
+            }
+        };
+        d.last_used = now;
+        if let Some(queue) = &mut d.loading {
+            queue.push((conn, message));
+            return;
+        }
+        let (Message::Request { data, .. } | Message::Sync { data, .. }) = message else {
+            return;
+        };
+        let sync_message = match sync::Message::decode(&data) {
+            Ok(m) => m,
+            Err(_) => return self.refuse(conn, "invalid automerge sync message", out),
+        };
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.documents.insert(document);
+        }
+        let peer = d.peers.entry(conn).or_insert_with(PeerSync::new);
+        peer.asked |= is_request;
+        peer.last_activity = now;
+        let before = d.doc.get_heads();
+        if d.doc
+            .sync()
+            .receive_sync_message(&mut peer.state, sync_message)
+            .is_err()
+        {
+            // Changes that do not apply leave the document as it was.
+            d.peers.remove(&conn);
+            return self.refuse(conn, "automerge could not apply the changes", out);
+        }
+        let changed = d.doc.get_heads() != before;
+        if changed {
+            self.after_change(document, Some(conn), out);
+            self.deliver_to_others(document, Some(conn), gate, out);
+        }
+        self.send_sync(conn, document, gate, out);
+    }
+
+    fn deny(&mut self, conn: ConnId, document: DocumentId, out: &mut Vec<Effect>) {
+        self.send_unavailable(conn, document, out);
+        out.push(Effect::Denied { conn, document });
+    }
+
+    fn send_unavailable(&mut self, conn: ConnId, document: DocumentId, out: &mut Vec<Effect>) {
+        let Some(target) = self.peer_of(conn).map(str::to_owned) else {
+            return;
+        };
+        let reply = Message::DocUnavailable {
+            sender: self.config.peer_id.clone(),
+            target,
+            document,
+        };
+        out.push(Effect::Send {
+            conn,
+            bytes: reply.encode(),
+        });
+    }
+
+    /// Saves what changed and compacts when the chunks outgrow the snapshot.
+    fn after_change(&mut self, document: DocumentId, _from: Option<ConnId>, out: &mut Vec<Effect>) {
+        let compact_above = self.config.compact_above;
+        let Some(d) = self.docs.get_mut(&document) else {
+            return;
+        };
+        d.last_used = self.now;
+        let bytes = d.doc.save_after(&d.saved_heads);
+        d.saved_heads = d.doc.get_heads();
+        if bytes.is_empty() {
+            return;
+        }
+        let chunk = StoredChunk::new(ChunkKind::Incremental, bytes);
+        d.chunks.push((chunk.key.clone(), chunk.bytes.len()));
+        out.push(Effect::SaveChunk { document, chunk });
+        let chunk_bytes: usize = d.chunks.iter().map(|(_, n)| n).sum();
+        let snapshot_bytes = d.snapshot.as_ref().map_or(0, |(_, n)| *n);
+        if chunk_bytes > snapshot_bytes.max(compact_above) {
+            let snapshot = StoredChunk::new(ChunkKind::Snapshot, d.doc.save());
+            let mut replaces: Vec<ChunkKey> = d.chunks.drain(..).map(|(k, _)| k).collect();
+            if let Some((old, _)) = d.snapshot.take() {
+                replaces.push(old);
+            }
+            replaces.retain(|k| *k != snapshot.key);
+            d.snapshot = Some((snapshot.key.clone(), snapshot.bytes.len()));
+            out.push(Effect::Compact {
+                document,
+                snapshot,
+                replaces,
+            });
+        }
+        out.push(Effect::Changed { document });
+    }
+
+    fn deliver_to_others(
+        &mut self,
+        document: DocumentId,
+        except: Option<ConnId>,
+        gate: &mut dyn Gate,
+        out: &mut Vec<Effect>,
+    ) {
+        let Some(d) = self.docs.get(&document) else {
+            return;
+        };
+        let others: Vec<ConnId> = d
+            .peers
+            .keys()
+            .copied()
+            .filter(|c| Some(*c) != except)
+            .collect();
+        for conn in others {
+            self.send_sync(conn, document, gate, out);
+        }
+    }
+
+    /// Sends the peer what it lacks of the document, if anything.
+    fn send_sync(
+        &mut self,
+        conn: ConnId,
+        document: DocumentId,
+        gate: &mut dyn Gate,
+        out: &mut Vec<Effect>,
+    ) {
+        let Some(target) = self.peer_of(conn).map(str::to_owned) else {
+            return;
+        };
+        if self.config.side == Side::Relay && !gate.admit(conn, &document, Access::Deliver) {
+            // The document's scope no longer includes this device.
+            if let Some(d) = self.docs.get_mut(&document) {
+                d.peers.remove(&conn);
+            }
+            self.deny(conn, document, out);
+            return;
+        }
+        let side = self.config.side;
+        let sender = self.config.peer_id.clone();
+        let Some(d) = self.docs.get_mut(&document) else {
+            return;
+        };
+        let empty = d.doc.get_heads().is_empty();
+        let Some(peer) = d.peers.get_mut(&conn) else {
+            return;
+        };
+        if side == Side::Relay && empty && peer.asked {
+            // Nothing to give: say so, as automerge-repo does; keep the sync
+            // state, so the document reaches the peer when someone brings it.
+            peer.asked = false;
+            return self.send_unavailable(conn, document, out);
+        }
+        let Some(message) = d.doc.sync().generate_sync_message(&mut peer.state) else {
+            return;
+        };
+        peer.asked = false;
+        peer.last_activity = self.now;
+        let data = message.encode();
+        let message = if side == Side::Phone && empty {
+            Message::Request {
+                sender,
+                target,
+                document,
+                data,
+            }
+        } else {
+            Message::Sync {
+                sender,
+                target,
+                document,
+                data,
+            }
+        };
+        out.push(Effect::Send {
+            conn,
+            bytes: message.encode(),
+        });
+    }
+
+    fn ephemeral(
+        &mut self,
+        conn: ConnId,
+        message: Message,
+        gate: &mut dyn Gate,
+        out: &mut Vec<Effect>,
+    ) {
+        let Message::Ephemeral {
+            sender,
+            count,
+            session,
+            document,
+            data,
+            ..
+        } = message
+        else {
+            return;
+        };
+        if !gate.admit(conn, &document, Access::Request) {
+            return self.deny(conn, document, out);
+        }
+        if self.config.side == Side::Phone {
+            out.push(Effect::Ephemeral {
+                document,
+                sender,
+                data,
+            });
+            return;
+        }
+        let Some(d) = self.docs.get(&document) else {
+            return;
+        };
+        let others: Vec<ConnId> = d.peers.keys().copied().filter(|c| *c != conn).collect();
+        for other in others {
+            let Some(target) = self.peer_of(other).map(str::to_owned) else {
+                continue;
+            };
+            if !gate.admit(other, &document, Access::Deliver) {
+                continue;
+            }
+            let forward = Message::Ephemeral {
+                sender: sender.clone(),
+                target,
+                count,
+                session: session.clone(),
+                document,
+                data: data.clone(),
+            };
+            out.push(Effect::Send {
+                conn: other,
+                bytes: forward.encode(),
+            });
+        }
+    }
+
+    fn tick(&mut self, now: Millis, out: &mut Vec<Effect>) {
+        self.now = self.now.max(now);
+        let timeout = self.config.join_timeout;
+        let late: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| {
+                matches!(c.handshake, Handshake::AwaitingJoin { since } if self.now.saturating_sub(since) >= timeout)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for conn in late {
+            out.push(Effect::Close {
+                conn,
+                reason: CloseReason::JoinTimeout,
+            });
+            self.disconnected(conn);
+        }
+        if self.config.side == Side::Phone {
+            self.resync_stalled(out);
+        }
+        if let Some(after) = self.config.unload_after {
+            let now = self.now;
+            // Everything in memory is already saved: chunks go out with the
+            // change that made them.
+            self.docs.retain(|_, d| {
+                d.opened
+                    || !d.peers.is_empty()
+                    || d.loading.is_some()
+                    || now.saturating_sub(d.last_used) < after
+            });
+        }
+    }
+
+    fn resync_stalled(&mut self, out: &mut Vec<Effect>) {
+        let (now, after) = (self.now, self.config.resync_after);
+        let mut stalled = Vec::new();
+        for (id, d) in &mut self.docs {
+            let heads = &d.saved_heads;
+            for (conn, p) in &mut d.peers {
+                let agreed = p.state.their_heads.as_ref() == Some(heads)
+                    || (heads.is_empty() && p.unavailable);
+                if !agreed && now.saturating_sub(p.last_activity) >= after {
+                    *p = PeerSync::new();
+                    p.last_activity = now;
+                    stalled.push((*conn, *id));
+                }
+            }
+        }
+        for (conn, id) in stalled {
+            self.send_sync(conn, id, &mut OpenGate, out);
+        }
+    }
+
+    /// Sends a passing signal about an opened document to every peer (phone).
+    pub fn broadcast_ephemeral(
+        &mut self,
+        document: DocumentId,
+        session: &str,
+        count: u64,
+        data: Vec<u8>,
+    ) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let Some(d) = self.docs.get(&document) else {
+            return out;
+        };
+        for conn in d.peers.keys() {
+            let Some(target) = self.peer_of(*conn) else {
+                continue;
+            };
+            let m = Message::Ephemeral {
+                sender: self.config.peer_id.clone(),
+                target: target.to_owned(),
+                count,
+                session: session.to_owned(),
+                document,
+                data: data.clone(),
+            };
+            out.push(Effect::Send {
+                conn: *conn,
+                bytes: m.encode(),
+            });
+        }
+        out
+    }
+}
