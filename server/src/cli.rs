@@ -4,6 +4,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Parser, Subcommand};
+use linli_shared::model::actor::Role;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,6 +25,81 @@ pub struct Cli {
 pub enum Command {
     /// Serve the app and the sync endpoint.
     Serve(ServeArgs),
+    /// Communities (one per neighbourhood committee).
+    #[command(subcommand)]
+    Community(CommunityCommand),
+    /// Invites: join links (and QR codes) that new phones exchange for a token.
+    #[command(subcommand)]
+    Invite(InviteCommand),
+    /// Device tokens, for scripts and phones set up by hand.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Devices that joined a community.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommunityCommand {
+    /// Prints the new community's id.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Prints the join link; draws its QR code on stderr.
+    Create {
+        #[arg(long)]
+        community: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The building (required for a lead).
+        #[arg(long)]
+        building: Option<String>,
+        /// How many phones may join with it.
+        #[arg(long, default_value_t = 1)]
+        uses: u32,
+        /// How long it stays valid: 30m, 12h, 7d.
+        #[arg(long, default_value = "7d")]
+        expires: String,
+        /// Where phones reach this relay, for the link.
+        #[arg(long, env = "LINLI_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Prints a new device token (shown only this once).
+    Create {
+        #[arg(long)]
+        community: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        building: Option<String>,
+        /// A name to recognise the device by in `device list`.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// One line per device: id, role, building, name, created, status.
+    List {
+        #[arg(long)]
+        community: String,
+    },
+    /// Revokes a device: its token stops working and its sockets close.
+    Revoke { device: String },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("{text:?}: expected staff, lead or volunteer"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +119,11 @@ pub struct ServeArgs {
     /// PEM private key for --tls-cert.
     #[arg(long, env = "LINLI_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Where phones reach this relay (for join links minted in the app),
+    /// e.g. https://linli.example.org; by default the request's Host.
+    #[arg(long, env = "LINLI_PUBLIC_URL")]
+    pub public_url: Option<String>,
 
     /// Stop when standard input closes (used by test harnesses, so a relay
     /// never outlives the test that started it).

@@ -8,7 +8,7 @@ use axum::{
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("storage: {0}")]
-    Storage(#[from] crate::store::StoreError),
+    Storage(#[from] crate::storage::StorageError),
     #[error("background task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
 }

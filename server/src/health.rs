@@ -16,8 +16,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.ping()).await??;
+    let storage = state.storage.clone();
+    tokio::task::spawn_blocking(move || storage.ping()).await??;
     Ok(Json(Health {
         status: "ok",
         version: linli_shared::release::VERSION,

@@ -1,21 +1,36 @@
 //! The Linli relay.
 //!
-//! - [`cli`]: the command line (`serve`, and the admin commands as they come),
-//!   with `--data` honoured by every subcommand.
-//! - [`store`]: the relay's SQLite file under the data directory.
+//! - [`cli`]: the command line (`serve` and the admin commands), with
+//!   `--data` honoured by every subcommand.
+//! - [`admin`]: communities, invites, tokens and devices from the terminal.
+//! - [`storage`]: the storage trait and its SQLite backend (chunks and
+//!   snapshots of documents, communities, devices, invites, the registry).
+//! - [`hub`]: the thread that drives the sync engine, stores, then sends.
+//! - [`sync_socket`]: `/sync`, the WebSocket phones sync over; token check and
+//!   limits.
+//! - [`api`]: invites, the device's own record, document scopes, revocation.
+//! - [`metrics`]: `/metrics` for Prometheus.
 //! - [`static_files`]: the built app from `dist/`, precompressed, with cache
 //!   headers that let phones keep it offline, and the SPA fallback.
 //! - [`health`]: `/healthz` for load balancers and the app.
 //! - [`serve`]: binding, TLS, and graceful shutdown.
+//! - [`secret`]: random ids, tokens and invite codes, and their hashes.
 //! - [`error`]: the one error type handlers answer with.
 
+pub mod admin;
+pub mod api;
 pub mod cli;
 pub mod error;
 pub mod health;
+pub mod hub;
+pub mod metrics;
+pub mod secret;
 pub mod serve;
 pub mod static_files;
-pub mod store;
+pub mod storage;
+pub mod sync_socket;
 
+use std::sync::atomic::AtomicU64;
 use std::{path::PathBuf, sync::Arc};
 
 use axum::Router;
@@ -26,7 +41,33 @@ pub struct AppState {
     /// The built app (`dist/`), served to phones.
     pub dist: Arc<PathBuf>,
     /// The relay's durable storage.
-    pub store: store::Store,
+    pub storage: Arc<dyn storage::Storage>,
+    /// The sync engine's thread.
+    pub hub: hub::Hub,
+    pub metrics: Arc<metrics::Metrics>,
+    pub limits: Arc<sync_socket::Limits>,
+    pub usage: Arc<sync_socket::Usage>,
+    /// Numbers connections for the hub.
+    pub next_conn: Arc<AtomicU64>,
+    /// Where phones reach this relay (for join links), if configured.
+    pub public_url: Option<Arc<str>>,
+}
+
+impl AppState {
+    /// Starts the hub on `storage`; must run inside the Tokio runtime.
+    pub fn new(dist: PathBuf, storage: Arc<dyn storage::Storage>) -> Self {
+        let metrics = Arc::new(metrics::Metrics::default());
+        Self {
+            dist: Arc::new(dist),
+            hub: hub::Hub::start(storage.clone(), metrics.clone()),
+            storage,
+            metrics,
+            limits: Arc::new(sync_socket::Limits::default()),
+            usage: Arc::new(sync_socket::Usage::default()),
+            next_conn: Arc::new(AtomicU64::new(1)),
+            public_url: None,
+        }
+    }
 }
 
 /// The whole HTTP surface, without a listener, so tests can drive it with
@@ -34,6 +75,9 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
+        .merge(metrics::routes())
+        .merge(api::routes())
+        .merge(sync_socket::routes())
         .fallback(static_files::serve)
         .layer(serve::trace_layer())
         .with_state(state)

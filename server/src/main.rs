@@ -1,8 +1,10 @@
 use anyhow::Context;
 use clap::Parser;
 use linli_server::{
-    cli::{Cli, Command},
+    admin,
+    cli::{Cli, Command, CommunityCommand, DeviceCommand, InviteCommand, TokenCommand},
     serve,
+    storage::SqliteStorage,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -17,9 +19,52 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
 
+    let open = || {
+        SqliteStorage::open(&cli.data)
+            .with_context(|| format!("opening the data directory {}", cli.data.display()))
+    };
     match cli.command {
+        Command::Community(CommunityCommand::Create { name }) => {
+            println!("{}", admin::create_community(&open()?, &name)?);
+        }
+        Command::Invite(InviteCommand::Create {
+            community,
+            role,
+            building,
+            uses,
+            expires,
+            url,
+        }) => {
+            let options = admin::InviteOptions {
+                community: &community,
+                role,
+                building,
+                uses,
+                expires: &expires,
+                url: &url,
+            };
+            println!("{}", admin::create_invite(&open()?, options)?);
+        }
+        Command::Token(TokenCommand::Create {
+            community,
+            role,
+            building,
+            name,
+        }) => {
+            println!(
+                "{}",
+                admin::create_token(&open()?, &community, role, building, &name)?
+            );
+        }
+        Command::Device(DeviceCommand::List { community }) => {
+            print!("{}", admin::list_devices(&open()?, &community)?);
+        }
+        Command::Device(DeviceCommand::Revoke { device }) => {
+            admin::revoke_device(&open()?, &device)?;
+        }
         Command::Serve(args) => {
-            let state = serve::state(&cli.data, args.dist.clone())?;
+            let mut state = serve::state(&cli.data, args.dist.clone())?;
+            state.public_url = args.public_url.as_deref().map(|u| u.trim_end_matches('/').into());
             if !args.dist.join("index.html").is_file() {
                 tracing::warn!(dist = %args.dist.display(), "no index.html: build the app with `cargo xtask dist`");
             }
@@ -32,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
                 _ => None,
             };
             let scheme = if tls.is_some() { "https" } else { "http" };
-            tracing::info!(data = %state.store.path().display(), "storage ready");
+            tracing::info!(data = %cli.data.display(), "storage ready");
             println!("listening on {scheme}://{addr}");
             serve::run(
                 listener,

@@ -145,10 +145,7 @@ pub async fn shutdown_signal(stdin_eof: bool) {
 
 /// Shared by `main` and tests: the state for a data directory and a `dist/`.
 pub fn state(data: &std::path::Path, dist: PathBuf) -> anyhow::Result<crate::AppState> {
-    let store = crate::store::Store::open(data)
+    let storage = crate::storage::SqliteStorage::open(data)
         .with_context(|| format!("opening the data directory {}", data.display()))?;
-    Ok(crate::AppState {
-        dist: Arc::new(dist),
-        store,
-    })
+    Ok(crate::AppState::new(dist, Arc::new(storage)))
 }

@@ -222,7 +222,10 @@ async fn app_routes_fall_back_to_index_html() {
     );
     // The relay's own endpoints never fall back to the app.
     assert_eq!(relay.get("/api/nothing", &[]).await.status, 404);
-    assert_eq!(relay.get("/sync", &[]).await.status, 404);
+    // `/sync` without a WebSocket upgrade is a client error, not the app.
+    let sync = relay.get("/sync", &[]).await;
+    assert!(sync.status >= 400 && sync.status < 500, "{}", sync.status);
+    assert!(!String::from_utf8_lossy(&sync.body).contains("<title>"));
     relay.stop().await;
 }
 

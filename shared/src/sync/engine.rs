@@ -328,6 +328,17 @@ impl Engine {
             .map(|d| &mut d.doc)
     }
 
+    /// Drops a document from memory, with every peer's sync state for it
+    /// (storage failed to keep its last changes): the next message about it
+    /// reads it afresh from storage, and peers resend what is missing.
+    pub fn forget(&mut self, document: &DocumentId) {
+        if self.docs.remove(document).is_some() {
+            for c in self.conns.values_mut() {
+                c.documents.remove(document);
+            }
+        }
+    }
+
     /// A phone starts a new document (already loaded: it has no past).
     pub fn create(&mut self, id: DocumentId, doc: AutoCommit) -> Vec<Effect> {
         let mut d = Doc::new(self.now);

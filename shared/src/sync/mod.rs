@@ -4,12 +4,14 @@
 //!   automerge-repo's.
 //! - [`message`]: the CBOR messages on the wire.
 //! - [`chunk`]: what the engine asks storage to keep.
+//! - [`scope`]: who may sync a document, the rules the relay enforces.
 //! - [`engine`]: the state machine both the relay and the phone drive.
 
 pub mod chunk;
 pub mod document_id;
 pub mod engine;
 pub mod message;
+pub mod scope;
 
 pub use chunk::{ChunkKey, ChunkKind, StoredChunk};
 pub use document_id::DocumentId;
@@ -17,3 +19,4 @@ pub use engine::{
     Access, CloseReason, Config, ConnId, Effect, Engine, Event, Gate, OpenGate, Side,
 };
 pub use message::{Message, MessageError, PeerId};
+pub use scope::{Member, Scope};

@@ -1,0 +1,447 @@
+//! The sync hub: one thread that owns the relay's sync engine and drives it
+//! with the sockets' frames, storage and a clock.
+//!
+//! It works in batches: it takes every event waiting (up to a limit), runs
+//! them through the engine, writes all the chunks they produced in one
+//! transaction, and only then sends the replies. A phone is never told the
+//! relay has a change that is not on disk, and many phones' writes share one
+//! fsync.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use linli_shared::sync::{
+    self, Access, CloseReason, ConnId, DocumentId, Effect, Engine, Event, Gate, Scope,
+};
+use tokio::sync::{mpsc, watch};
+
+use crate::metrics::Metrics;
+use crate::secret;
+use crate::storage::{Device, Registration, Storage, Write};
+
+/// Most events taken into one batch.
+const BATCH: usize = 512;
+/// Close codes the app understands (4000–4999 are the application's).
+pub const CLOSE_REVOKED: u16 = 4401;
+pub const CLOSE_PROTOCOL: u16 = 1002;
+pub const CLOSE_POLICY: u16 = 1008;
+pub const CLOSE_SERVER_ERROR: u16 = 1011;
+
+/// What a connection's writer task is told to do.
+#[derive(Debug)]
+pub enum Outbound {
+    Frame(Vec<u8>),
+    Close { code: u16, reason: String },
+}
+
+/// A connection as the hub holds it.
+pub struct ConnLink {
+    pub device: Device,
+    /// Bounded: a phone that does not read its frames is dropped, not waited for.
+    pub outbox: mpsc::Sender<Outbound>,
+    /// Closes the connection at once, even when its outbox is full.
+    pub kill: watch::Sender<Option<(u16, String)>>,
+}
+
+pub enum HubEvent {
+    Connect { conn: ConnId, link: ConnLink },
+    Frame { conn: ConnId, bytes: Vec<u8>, at: Instant },
+    Disconnect { conn: ConnId },
+    /// A document's scope changed through the API: read it again.
+    ScopeChanged { document: DocumentId },
+    /// A device was revoked through the API.
+    Revoked { device: String },
+    Tick,
+}
+
+/// A handle to the hub thread.
+#[derive(Clone)]
+pub struct Hub {
+    tx: mpsc::Sender<HubEvent>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hub")
+    }
+}
+
+impl Hub {
+    /// Starts the hub thread and its clock. The thread ends when every
+    /// handle is dropped.
+    pub fn start(storage: Arc<dyn Storage>, metrics: Arc<Metrics>) -> Self {
+        let (tx, rx) = mpsc::channel(8192);
+        let peer_id = format!("linli-relay-{}", secret::new_id());
+        std::thread::Builder::new()
+            .name("sync-hub".into())
+            .spawn(move || HubThread::new(peer_id, storage, metrics).run(rx))
+            .expect("starting the sync hub thread");
+        let clock = tx.downgrade();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                every.tick().await;
+                let Some(tx) = clock.upgrade() else { break };
+                if tx.send(HubEvent::Tick).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Self { tx }
+    }
+
+    /// Waits while the hub is busy (backpressure on the sockets that feed it).
+    pub async fn send(&self, event: HubEvent) {
+        // The hub only stops with the process.
+        let _ = self.tx.send(event).await;
+    }
+}
+
+/// Access control: the device behind each connection and the document
+/// registry, cached, with storage as the authority.
+struct RelayGate {
+    storage: Arc<dyn Storage>,
+    metrics: Arc<Metrics>,
+    devices: HashMap<ConnId, Device>,
+    registry: HashMap<DocumentId, Option<Registration>>,
+}
+
+impl RelayGate {
+    fn registration(&mut self, document: &DocumentId) -> Option<Registration> {
+        if let Some(r) = self.registry.get(document) {
+            return r.clone();
+        }
+        match self.storage.registration(document) {
+            Ok(r) => {
+                if self.registry.len() > 100_000 {
+                    self.registry.clear();
+                }
+                // Unknown documents are not cached: one may be registered
+                // through the API at any moment.
+                if r.is_some() {
+                    self.registry.insert(*document, r.clone());
+                }
+                r
+            }
+            Err(e) => {
+                self.metrics.storage_errors.fetch_add(1, Relaxed);
+                tracing::error!(error = %e, "reading the document registry");
+                None
+            }
+        }
+    }
+}
+
+impl Gate for RelayGate {
+    fn admit(&mut self, conn: ConnId, document: &DocumentId, access: Access) -> bool {
+        let Some(device) = self.devices.get(&conn).cloned() else {
+            return false;
+        };
+        if device.is_revoked() {
+            return false;
+        }
+        match self.registration(document) {
+            Some(r) => r.admits(&device),
+            None if access == Access::Offer => {
+                // First seen from this device: it belongs to the device's
+                // community, and only its creator and staff may sync it.
+                let new = Registration {
+                    document: *document,
+                    community: device.community.clone(),
+                    scope: Scope::creator(&device.id),
+                    creator: device.id.clone(),
+                    created_at: secret::now_millis(),
+                };
+                match self.storage.register(&new) {
+                    Ok(r) => {
+                        tracing::info!(document = %document, device = %device.id, scope = r.scope.kind(), "document registered");
+                        let ok = r.admits(&device);
+                        self.registry.insert(*document, Some(r));
+                        ok
+                    }
+                    Err(e) => {
+                        self.metrics.storage_errors.fetch_add(1, Relaxed);
+                        tracing::error!(error = %e, "registering a document");
+                        false
+                    }
+                }
+            }
+            None => false,
+        }
+    }
+}
+
+struct HubThread {
+    engine: Engine,
+    gate: RelayGate,
+    storage: Arc<dyn Storage>,
+    metrics: Arc<Metrics>,
+    links: HashMap<ConnId, ConnLink>,
+    started: Instant,
+    /// Revocations already acted on are at or before this (milliseconds).
+    revocations_checked: i64,
+    ticks: u64,
+}
+
+/// What one batch wants done after the engine ran.
+#[derive(Default)]
+struct Pending {
+    writes: Vec<Write>,
+    sends: Vec<(ConnId, Outbound)>,
+    frames: Vec<Instant>,
+    conns: HashSet<ConnId>,
+}
+
+impl HubThread {
+    fn new(peer_id: String, storage: Arc<dyn Storage>, metrics: Arc<Metrics>) -> Self {
+        Self {
+            engine: Engine::new(sync::Config::relay(peer_id)),
+            gate: RelayGate {
+                storage: storage.clone(),
+                metrics: metrics.clone(),
+                devices: HashMap::new(),
+                registry: HashMap::new(),
+            },
+            storage,
+            metrics,
+            links: HashMap::new(),
+            started: Instant::now(),
+            revocations_checked: secret::now_millis(),
+            ticks: 0,
+        }
+    }
+
+    fn run(mut self, mut rx: mpsc::Receiver<HubEvent>) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut pending = Pending::default();
+            self.event(first, &mut pending);
+            for _ in 1..BATCH {
+                match rx.try_recv() {
+                    Ok(event) => self.event(event, &mut pending),
+                    Err(_) => break,
+                }
+            }
+            self.finish(pending);
+        }
+    }
+
+    fn event(&mut self, event: HubEvent, pending: &mut Pending) {
+        let effects = match event {
+            HubEvent::Connect { conn, link } => {
+                self.gate.devices.insert(conn, link.device.clone());
+                self.links.insert(conn, link);
+                self.engine.handle(Event::Connected { conn }, &mut self.gate)
+            }
+            HubEvent::Frame { conn, bytes, at } => {
+                pending.frames.push(at);
+                pending.conns.insert(conn);
+                self.engine
+                    .handle(Event::Received { conn, bytes }, &mut self.gate)
+            }
+            HubEvent::Disconnect { conn } => {
+                self.gate.devices.remove(&conn);
+                self.links.remove(&conn);
+                self.engine
+                    .handle(Event::Disconnected { conn }, &mut self.gate)
+            }
+            HubEvent::ScopeChanged { document } => {
+                self.gate.registry.remove(&document);
+                Vec::new()
+            }
+            HubEvent::Revoked { device } => {
+                self.close_device(&device, pending);
+                Vec::new()
+            }
+            HubEvent::Tick => {
+                self.ticks += 1;
+                if self.ticks % 2 == 0 {
+                    self.poll_revocations(pending);
+                }
+                let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                self.engine.handle(Event::Tick { now }, &mut self.gate)
+            }
+        };
+        self.effects(effects, pending);
+    }
+
+    fn effects(&mut self, effects: Vec<Effect>, pending: &mut Pending) {
+        let mut queue = std::collections::VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Send { conn, bytes } => pending.sends.push((conn, Outbound::Frame(bytes))),
+                Effect::Close { conn, reason } => {
+                    let (code, text) = match &reason {
+                        CloseReason::Protocol(t) => (CLOSE_PROTOCOL, t.clone()),
+                        CloseReason::JoinTimeout => (CLOSE_POLICY, "join timeout".to_owned()),
+                        CloseReason::PeerError(_) => (1000, "peer error".to_owned()),
+                    };
+                    if let Some(device) = self.gate.devices.get(&conn) {
+                        tracing::info!(conn, device = %device.id, reason = %text, "closing sync connection");
+                    }
+                    pending.sends.push((
+                        conn,
+                        Outbound::Close {
+                            code,
+                            reason: text,
+                        },
+                    ));
+                }
+                Effect::Load { document } => match self.storage.load_chunks(&document) {
+                    Ok(chunks) => queue.extend(
+                        self.engine
+                            .handle(Event::Loaded { document, chunks }, &mut self.gate),
+                    ),
+                    Err(e) => {
+                        // Serve nothing rather than an empty document: the
+                        // phones ask again and nothing is overwritten.
+                        self.metrics.storage_errors.fetch_add(1, Relaxed);
+                        tracing::error!(document = %document, error = %e, "loading a document");
+                        self.engine.forget(&document);
+                    }
+                },
+                Effect::SaveChunk { document, chunk } => {
+                    pending.writes.push(Write::Chunk { document, chunk })
+                }
+                Effect::Compact {
+                    document,
+                    snapshot,
+                    replaces,
+                } => pending.writes.push(Write::Compact {
+                    document,
+                    snapshot,
+                    replaces,
+                }),
+                Effect::CorruptChunk { document, key } => {
+                    self.metrics.storage_errors.fetch_add(1, Relaxed);
+                    tracing::warn!(document = %document, chunk = %key.0, "stored chunk does not load; kept as it is");
+                }
+                Effect::Denied { conn, document } => {
+                    self.metrics.denied.fetch_add(1, Relaxed);
+                    let device = self.gate.devices.get(&conn).map(|d| d.id.as_str()).unwrap_or("?");
+                    tracing::info!(conn, device, document = %document, "doc-unavailable: not in this device's scope or unknown");
+                }
+                Effect::Joined { conn, .. } => tracing::debug!(conn, "peer joined"),
+                Effect::Changed { .. } | Effect::Unavailable { .. } | Effect::Ephemeral { .. } => {}
+            }
+        }
+    }
+
+    /// Store, then send: the order that makes every reply a promise kept.
+    fn finish(&mut self, pending: Pending) {
+        if let Err(e) = self.storage.write(&pending.writes) {
+            // Nothing of this batch reached the disk. Forget those documents
+            // (they reload from what is stored) and close every connection,
+            // so phones start their sync over and resend what is missing.
+            self.metrics.storage_errors.fetch_add(1, Relaxed);
+            tracing::error!(error = %e, "storage write failed; closing all sync connections");
+            for w in &pending.writes {
+                let (Write::Chunk { document, .. } | Write::Compact { document, .. }) = w;
+                self.engine.forget(document);
+            }
+            let conns: Vec<ConnId> = self.links.keys().copied().collect();
+            for conn in conns {
+                self.kill(conn, CLOSE_SERVER_ERROR, "relay storage failed");
+            }
+            return;
+        }
+        for (conn, out) in pending.sends {
+            let Some(link) = self.links.get(&conn) else {
+                continue;
+            };
+            let bytes = match &out {
+                Outbound::Frame(b) => b.len() as u64,
+                Outbound::Close { .. } => 0,
+            };
+            let closing = matches!(out, Outbound::Close { .. });
+            match link.outbox.try_send(out) {
+                Ok(()) => {
+                    if bytes > 0 {
+                        self.metrics.messages_out.fetch_add(1, Relaxed);
+                        self.metrics.bytes_out.fetch_add(bytes, Relaxed);
+                    }
+                }
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    self.metrics.slow_clients_dropped.fetch_add(1, Relaxed);
+                    tracing::info!(conn, "phone is not reading its messages; closing");
+                    self.kill(conn, CLOSE_POLICY, "too slow");
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => {}
+            }
+            if closing {
+                self.forget_conn(conn);
+            }
+        }
+        let now = Instant::now();
+        for at in pending.frames {
+            self.metrics.observe_sync_latency(now.duration_since(at));
+        }
+        self.metrics
+            .documents_in_memory
+            .store(self.engine.documents_in_memory() as u64, Relaxed);
+    }
+
+    fn kill(&mut self, conn: ConnId, code: u16, reason: &str) {
+        if let Some(link) = self.links.get(&conn) {
+            let _ = link.kill.send(Some((code, reason.to_owned())));
+        }
+        self.forget_conn(conn);
+    }
+
+    fn forget_conn(&mut self, conn: ConnId) {
+        self.links.remove(&conn);
+        self.gate.devices.remove(&conn);
+        self.engine
+            .handle(Event::Disconnected { conn }, &mut self.gate);
+    }
+
+    fn close_device(&mut self, device: &str, _pending: &mut Pending) {
+        let conns: Vec<ConnId> = self
+            .links
+            .iter()
+            .filter(|(_, l)| l.device.id == device)
+            .map(|(c, _)| *c)
+            .collect();
+        for conn in conns {
+            tracing::info!(conn, device, "device revoked: closing its connection");
+            if let Some(link) = self.links.get(&conn) {
+                // Tell automerge-repo clients why, then close.
+                let error = linli_shared::sync::Message::Error {
+                    sender: self.engine.peer_id().to_owned(),
+                    target: self.engine.peer_of(conn).unwrap_or_default().to_owned(),
+                    message: "device revoked".into(),
+                };
+                let _ = link.outbox.try_send(Outbound::Frame(error.encode()));
+            }
+            self.kill(conn, CLOSE_REVOKED, "device revoked");
+        }
+    }
+
+    /// Revocations made by the admin command line (another process) or
+    /// another relay reach this one through storage.
+    fn poll_revocations(&mut self, pending: &mut Pending) {
+        if self.links.is_empty() {
+            self.revocations_checked = secret::now_millis();
+            return;
+        }
+        let since = self.revocations_checked;
+        match self.storage.revoked_since(since) {
+            Ok(revoked) => {
+                for (device, at) in revoked {
+                    self.revocations_checked = self.revocations_checked.max(at);
+                    for d in self.gate.devices.values_mut() {
+                        if d.id == device {
+                            d.revoked_at = Some(at);
+                        }
+                    }
+                    self.close_device(&device, pending);
+                }
+            }
+            Err(e) => {
+                self.metrics.storage_errors.fetch_add(1, Relaxed);
+                tracing::error!(error = %e, "reading revocations");
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The relay's durable storage, behind one trait so that SQLite (one file
+//! under `--data`, the default) and PostgreSQL (several relays) are
+//! interchangeable. Every method is blocking: async callers use
+//! `spawn_blocking`, and the sync hub calls it from its own thread.
+//!
+//! - [`records`]: communities, devices, invites, the document registry.
+//! - [`sqlite`]: the SQLite backend.
+
+pub mod records;
+pub mod sqlite;
+
+use linli_shared::sync::{ChunkKey, DocumentId, Scope, StoredChunk};
+
+pub use records::{Community, Device, Invite, NewDevice, NewInvite, Redeemed, Registration};
+pub use sqlite::SqliteStorage;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database was written by a newer relay (schema {found}, this relay knows {known})")]
+    TooNew { found: usize, known: usize },
+    #[error("no community {0}")]
+    NoCommunity(String),
+    #[error("stored record is damaged: {0}")]
+    Damaged(String),
+}
+
+/// Why an invite code did not give a device token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RedeemError {
+    #[error("unknown invite code")]
+    Unknown,
+    #[error("the invite has expired")]
+    Expired,
+    #[error("the invite has been used up")]
+    UsedUp,
+    #[error("the invite was withdrawn")]
+    Revoked,
+}
+
+/// One write of the sync hub; a batch of them is one transaction.
+#[derive(Debug, Clone)]
+pub enum Write {
+    Chunk {
+        document: DocumentId,
+        chunk: StoredChunk,
+    },
+    /// The snapshot goes in before the chunks it replaces go out.
+    Compact {
+        document: DocumentId,
+        snapshot: StoredChunk,
+        replaces: Vec<ChunkKey>,
+    },
+}
+
+pub trait Storage: Send + Sync + 'static {
+    /// Cheap round trip, for `/healthz`.
+    fn ping(&self) -> Result<(), StorageError>;
+
+    // Documents.
+    fn load_chunks(&self, document: &DocumentId) -> Result<Vec<StoredChunk>, StorageError>;
+    /// All writes or none (a crash mid-batch leaves the batch unwritten).
+    fn write(&self, batch: &[Write]) -> Result<(), StorageError>;
+
+    // The document registry.
+    fn registration(&self, document: &DocumentId) -> Result<Option<Registration>, StorageError>;
+    /// Inserts unless the document is registered already; returns what is
+    /// registered afterwards (the first registration wins).
+    fn register(&self, registration: &Registration) -> Result<Registration, StorageError>;
+    fn set_scope(&self, document: &DocumentId, scope: &Scope) -> Result<(), StorageError>;
+
+    // Communities.
+    fn create_community(&self, name: &str, now: i64) -> Result<Community, StorageError>;
+    fn community(&self, id: &str) -> Result<Option<Community>, StorageError>;
+
+    // Devices: tokens are stored only as hashes.
+    fn create_device(
+        &self,
+        device: &NewDevice,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Device, StorageError>;
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StorageError>;
+    fn device(&self, id: &str) -> Result<Option<Device>, StorageError>;
+    fn devices(&self, community: &str) -> Result<Vec<Device>, StorageError>;
+    /// Returns false when there is no such device (revoking twice is fine).
+    fn revoke_device(&self, id: &str, now: i64) -> Result<bool, StorageError>;
+    /// Devices revoked at or after `since` (milliseconds), for relays to
+    /// close their sockets.
+    fn revoked_since(&self, since: i64) -> Result<Vec<(String, i64)>, StorageError>;
+
+    // Invites: codes are stored only as hashes.
+    fn create_invite(
+        &self,
+        invite: &NewInvite,
+        code_hash: &str,
+        now: i64,
+    ) -> Result<Invite, StorageError>;
+    /// Uses the invite once and creates the device, atomically.
+    fn redeem_invite(
+        &self,
+        code_hash: &str,
+        device_name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Result<Redeemed, RedeemError>, StorageError>;
+}

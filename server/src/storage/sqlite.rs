@@ -1,0 +1,541 @@
+//! The SQLite backend: one file in WAL mode under `--data`, `synchronous =
+//! FULL` so a committed batch survives power loss, numbered migrations.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use linli_shared::model::actor::Role;
+use linli_shared::sync::{ChunkKind, DocumentId, Scope, StoredChunk};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{
+    Community, Device, Invite, NewDevice, NewInvite, RedeemError, Redeemed, Registration, Storage,
+    StorageError, Write,
+};
+use crate::secret;
+
+/// The file name inside the data directory.
+pub const DB_FILE: &str = "linli.sqlite3";
+
+/// Numbered migrations, applied in order, each once.
+const MIGRATIONS: &[&str] = &[
+    // 1: the relay's identity, so a data directory can be recognised.
+    "CREATE TABLE relay_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 2: communities, devices, invites, the document registry, and the
+    // documents themselves as content-keyed chunks.
+    "CREATE TABLE communities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        community TEXT NOT NULL REFERENCES communities(id),
+        role TEXT NOT NULL,
+        building TEXT,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE INDEX devices_by_community ON devices(community);
+    CREATE INDEX devices_by_revocation ON devices(revoked_at) WHERE revoked_at IS NOT NULL;
+    CREATE TABLE invites (
+        id TEXT PRIMARY KEY,
+        community TEXT NOT NULL REFERENCES communities(id),
+        role TEXT NOT NULL,
+        building TEXT,
+        code_hash TEXT NOT NULL UNIQUE,
+        uses_left INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT,
+        revoked_at INTEGER
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        community TEXT NOT NULL REFERENCES communities(id),
+        scope TEXT NOT NULL,
+        creator TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE chunks (
+        document TEXT NOT NULL,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        UNIQUE (document, key)
+    );",
+];
+
+/// The relay's SQLite database. Cloning shares the connection.
+#[derive(Clone)]
+pub struct SqliteStorage {
+    /// One connection behind a mutex: SQLite serialises writers anyway, and
+    /// the sync hub writes in batches (one transaction per batch).
+    conn: Arc<Mutex<Connection>>,
+    path: Arc<PathBuf>,
+}
+
+impl std::fmt::Debug for SqliteStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStorage").field("path", &self.path).finish()
+    }
+}
+
+impl SqliteStorage {
+    /// Opens (creating if needed) the database in `data_dir` and migrates it.
+    pub fn open(data_dir: &Path) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let mut conn = Connection::open(&path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Arc::new(path),
+        })
+    }
+
+    /// Where the database file lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version the file is at.
+    pub fn schema_version(&self) -> Result<usize, StorageError> {
+        let v: i64 = self
+            .lock()
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok(usize::try_from(v).unwrap_or(0))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn role(text: String) -> Result<Role, StorageError> {
+    Role::parse(&text).ok_or_else(|| StorageError::Damaged(format!("role {text:?}")))
+}
+
+const DEVICE_COLUMNS: &str = "id, community, role, building, name, created_at, revoked_at";
+
+fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Device, String)> {
+    Ok((
+        Device {
+            id: r.get(0)?,
+            community: r.get(1)?,
+            role: Role::Volunteer,
+            building: r.get(3)?,
+            name: r.get(4)?,
+            created_at: r.get(5)?,
+            revoked_at: r.get(6)?,
+        },
+        r.get(2)?,
+    ))
+}
+
+fn device(row: (Device, String)) -> Result<Device, StorageError> {
+    let (mut d, r) = row;
+    d.role = role(r)?;
+    Ok(d)
+}
+
+impl Storage for SqliteStorage {
+    fn ping(&self) -> Result<(), StorageError> {
+        self.lock().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn load_chunks(&self, document: &DocumentId) -> Result<Vec<StoredChunk>, StorageError> {
+        let conn = self.lock();
+        // Snapshots first, then chunks in the order they were written.
+        let mut stmt = conn.prepare_cached(
+            "SELECT key, kind, bytes FROM chunks WHERE document = ?1
+             ORDER BY kind = 'snapshot' DESC, rowid",
+        )?;
+        let rows = stmt.query_map([document.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
+        })?;
+        let mut chunks = Vec::new();
+        for row in rows {
+            let (key, kind, bytes) = row?;
+            let kind = ChunkKind::parse(&kind)
+                .ok_or_else(|| StorageError::Damaged(format!("chunk kind {kind:?}")))?;
+            chunks.push(StoredChunk {
+                key: linli_shared::sync::ChunkKey(key),
+                kind,
+                bytes,
+            });
+        }
+        Ok(chunks)
+    }
+
+    fn write(&self, batch: &[Write]) -> Result<(), StorageError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO chunks (document, key, kind, bytes) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM chunks WHERE document = ?1 AND key = ?2")?;
+            for w in batch {
+                match w {
+                    Write::Chunk { document, chunk } => {
+                        insert.execute(params![
+                            document.to_string(),
+                            chunk.key.0,
+                            chunk.kind.as_str(),
+                            chunk.bytes
+                        ])?;
+                    }
+                    Write::Compact {
+                        document,
+                        snapshot,
+                        replaces,
+                    } => {
+                        let id = document.to_string();
+                        insert.execute(params![id, snapshot.key.0, snapshot.kind.as_str(), snapshot.bytes])?;
+                        for key in replaces {
+                            delete.execute(params![id, key.0])?;
+                        }
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn registration(&self, document: &DocumentId) -> Result<Option<Registration>, StorageError> {
+        let conn = self.lock();
+        let row = conn
+            .prepare_cached("SELECT community, scope, creator, created_at FROM documents WHERE id = ?1")?
+            .query_row([document.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .optional()?;
+        row.map(|(community, scope, creator, created_at)| {
+            let scope: Scope = serde_json::from_str(&scope)
+                .map_err(|e| StorageError::Damaged(format!("scope of {document}: {e}")))?;
+            Ok(Registration {
+                document: *document,
+                community,
+                scope,
+                creator,
+                created_at,
+            })
+        })
+        .transpose()
+    }
+
+    fn register(&self, r: &Registration) -> Result<Registration, StorageError> {
+        let scope = serde_json::to_string(&r.scope).expect("scopes serialise");
+        self.lock()
+            .prepare_cached(
+                "INSERT OR IGNORE INTO documents (id, community, scope, creator, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![r.document.to_string(), r.community, scope, r.creator, r.created_at])?;
+        self.registration(&r.document)?
+            .ok_or_else(|| StorageError::Damaged(format!("registration of {} vanished", r.document)))
+    }
+
+    fn set_scope(&self, document: &DocumentId, scope: &Scope) -> Result<(), StorageError> {
+        let scope = serde_json::to_string(scope).expect("scopes serialise");
+        self.lock().execute(
+            "UPDATE documents SET scope = ?2 WHERE id = ?1",
+            params![document.to_string(), scope],
+        )?;
+        Ok(())
+    }
+
+    fn create_community(&self, name: &str, now: i64) -> Result<Community, StorageError> {
+        let c = Community {
+            id: secret::new_id(),
+            name: name.to_owned(),
+            created_at: now,
+        };
+        self.lock().execute(
+            "INSERT INTO communities (id, name, created_at) VALUES (?1, ?2, ?3)",
+            params![c.id, c.name, c.created_at],
+        )?;
+        Ok(c)
+    }
+
+    fn community(&self, id: &str) -> Result<Option<Community>, StorageError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT id, name, created_at FROM communities WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Community {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        created_at: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn create_device(&self, d: &NewDevice, token_hash: &str, now: i64) -> Result<Device, StorageError> {
+        let conn = self.lock();
+        insert_device(&conn, d, token_hash, now)
+    }
+
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StorageError> {
+        let conn = self.lock();
+        let row = conn
+            .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"))?
+            .query_row([token_hash], device_row)
+            .optional()?;
+        row.map(device).transpose()
+    }
+
+    fn device(&self, id: &str) -> Result<Option<Device>, StorageError> {
+        let conn = self.lock();
+        let row = conn
+            .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"))?
+            .query_row([id], device_row)
+            .optional()?;
+        row.map(device).transpose()
+    }
+
+    fn devices(&self, community: &str) -> Result<Vec<Device>, StorageError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE community = ?1 ORDER BY created_at, id"
+        ))?;
+        let rows = stmt.query_map([community], device_row)?;
+        rows.map(|r| device(r?)).collect()
+    }
+
+    fn revoke_device(&self, id: &str, now: i64) -> Result<bool, StorageError> {
+        let conn = self.lock();
+        let exists = conn
+            .query_row("SELECT 1 FROM devices WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        conn.execute(
+            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, now],
+        )?;
+        Ok(exists)
+    }
+
+    fn revoked_since(&self, since: i64) -> Result<Vec<(String, i64)>, StorageError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, revoked_at FROM devices WHERE revoked_at IS NOT NULL AND revoked_at >= ?1",
+        )?;
+        let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn create_invite(&self, i: &NewInvite, code_hash: &str, now: i64) -> Result<Invite, StorageError> {
+        let invite = Invite {
+            id: secret::new_id(),
+            community: i.community.clone(),
+            role: i.role,
+            building: i.building.clone(),
+            uses_left: i.uses,
+            expires_at: i.expires_at,
+        };
+        let conn = self.lock();
+        if !community_exists(&conn, &i.community)? {
+            return Err(StorageError::NoCommunity(i.community.clone()));
+        }
+        conn.execute(
+            "INSERT INTO invites (id, community, role, building, code_hash, uses_left, expires_at, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                invite.id,
+                invite.community,
+                invite.role.as_str(),
+                invite.building,
+                code_hash,
+                invite.uses_left,
+                invite.expires_at,
+                now,
+                i.created_by
+            ],
+        )?;
+        Ok(invite)
+    }
+
+    fn redeem_invite(
+        &self,
+        code_hash: &str,
+        device_name: &str,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Result<Redeemed, RedeemError>, StorageError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let row = tx
+            .query_row(
+                "SELECT id, community, role, building, uses_left, expires_at, revoked_at
+                 FROM invites WHERE code_hash = ?1",
+                [code_hash],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, i64>(5)?,
+                        r.get::<_, Option<i64>>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, community, role_text, building, uses_left, expires_at, revoked_at)) = row else {
+            return Ok(Err(RedeemError::Unknown));
+        };
+        if revoked_at.is_some() {
+            return Ok(Err(RedeemError::Revoked));
+        }
+        if expires_at <= now {
+            return Ok(Err(RedeemError::Expired));
+        }
+        if uses_left <= 0 {
+            return Ok(Err(RedeemError::UsedUp));
+        }
+        tx.execute("UPDATE invites SET uses_left = uses_left - 1 WHERE id = ?1", [&id])?;
+        let new = NewDevice {
+            community: community.clone(),
+            role: role(role_text)?,
+            building,
+            name: device_name.to_owned(),
+        };
+        let device = insert_device(&tx, &new, token_hash, now)?;
+        let community = tx.query_row(
+            "SELECT id, name, created_at FROM communities WHERE id = ?1",
+            [&community],
+            |r| {
+                Ok(Community {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    created_at: r.get(2)?,
+                })
+            },
+        )?;
+        tx.commit()?;
+        Ok(Ok(Redeemed { device, community }))
+    }
+}
+
+fn community_exists(conn: &Connection, id: &str) -> Result<bool, StorageError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM communities WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn insert_device(conn: &Connection, d: &NewDevice, token_hash: &str, now: i64) -> Result<Device, StorageError> {
+    if !community_exists(conn, &d.community)? {
+        return Err(StorageError::NoCommunity(d.community.clone()));
+    }
+    let device = Device {
+        id: secret::new_id(),
+        community: d.community.clone(),
+        role: d.role,
+        building: d.building.clone(),
+        name: d.name.clone(),
+        created_at: now,
+        revoked_at: None,
+    };
+    conn.execute(
+        "INSERT INTO devices (id, community, role, building, name, token_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            device.id,
+            device.community,
+            device.role.as_str(),
+            device.building,
+            device.name,
+            token_hash,
+            now
+        ],
+    )?;
+    Ok(device)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let current = usize::try_from(current).unwrap_or(0);
+    if current > MIGRATIONS.len() {
+        return Err(StorageError::TooNew {
+            found: current,
+            known: MIGRATIONS.len(),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_migrates_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStorage::open(&dir.path().join("nested")).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+        store.ping().unwrap();
+        drop(store);
+        let again = SqliteStorage::open(&dir.path().join("nested")).unwrap();
+        assert_eq!(again.schema_version().unwrap(), MIGRATIONS.len());
+        assert!(again.path().ends_with(DB_FILE));
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_relay() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            conn.pragma_update(None, "user_version", 99).unwrap();
+        }
+        match SqliteStorage::open(dir.path()) {
+            Err(StorageError::TooNew { found: 99, .. }) => {}
+            other => panic!("expected TooNew, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn uses_write_ahead_logging() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStorage::open(dir.path()).unwrap();
+        let conn = store.lock();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+}

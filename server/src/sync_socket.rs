@@ -1,0 +1,303 @@
+//! `/sync`: the WebSocket phones sync over. The device token comes in
+//! `?token=` (browsers cannot set headers on a WebSocket) or as
+//! `Authorization: Bearer`; it is checked before the upgrade, and never logged.
+//!
+//! Each connection is one task: frames from the phone go to the hub (waiting
+//! when the hub is busy), frames from the hub go to the phone, a ping every
+//! 30 s finds phones that vanished, and the hub can close the socket at once
+//! (revoked, too slow, protocol error).
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::{
+    Router,
+    extract::{
+        Query, State,
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
+    },
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde::Deserialize;
+use tokio::sync::{mpsc, watch};
+
+use crate::AppState;
+use crate::hub::{CLOSE_POLICY, ConnLink, HubEvent, Outbound};
+use crate::secret;
+use crate::storage::Device;
+
+/// Limits that keep one phone (or one attacker) from hurting the others.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest frame or message accepted, in bytes.
+    pub max_message_bytes: usize,
+    /// Sustained messages per second per device, and the burst allowed
+    /// (a phone opening all its documents at once sends one per document).
+    pub messages_per_second: f64,
+    pub message_burst: f64,
+    /// Open sockets per device (tabs of the app on one phone).
+    pub connections_per_device: usize,
+    /// Frames queued for a phone before it counts as too slow.
+    pub outbox: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 8 * 1024 * 1024,
+            messages_per_second: 200.0,
+            message_burst: 2000.0,
+            connections_per_device: 4,
+            outbox: 1024,
+        }
+    }
+}
+
+/// Per-device use of the limits, shared by the device's connections.
+#[derive(Debug, Default)]
+pub struct Usage {
+    devices: Mutex<HashMap<String, DeviceUse>>,
+}
+
+#[derive(Debug)]
+struct DeviceUse {
+    connections: usize,
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl Usage {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, DeviceUse>> {
+        self.devices.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn connect(self: &Arc<Self>, device: &str, limits: &Limits) -> Option<ConnectionSlot> {
+        let mut devices = self.lock();
+        let entry = devices.entry(device.to_owned()).or_insert(DeviceUse {
+            connections: 0,
+            tokens: limits.message_burst,
+            refilled: Instant::now(),
+        });
+        if entry.connections >= limits.connections_per_device {
+            return None;
+        }
+        entry.connections += 1;
+        Some(ConnectionSlot {
+            usage: self.clone(),
+            device: device.to_owned(),
+        })
+    }
+
+    /// Takes one message from the device's bucket; false when it is empty.
+    fn take(&self, device: &str, limits: &Limits) -> bool {
+        let mut devices = self.lock();
+        let Some(d) = devices.get_mut(device) else {
+            return false;
+        };
+        let now = Instant::now();
+        let refill = now.duration_since(d.refilled).as_secs_f64() * limits.messages_per_second;
+        d.tokens = (d.tokens + refill).min(limits.message_burst);
+        d.refilled = now;
+        if d.tokens >= 1.0 {
+            d.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// A connection's place in its device's allowance, given back on drop.
+struct ConnectionSlot {
+    usage: Arc<Usage>,
+    device: String,
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut devices = self.usage.lock();
+        if let Some(d) = devices.get_mut(&self.device) {
+            d.connections = d.connections.saturating_sub(1);
+            if d.connections == 0 {
+                devices.remove(&self.device);
+            }
+        }
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/sync", get(upgrade))
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The token from `Authorization: Bearer …`, if there is one.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+/// The device a token belongs to, if it is valid and not revoked.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Device, Response> {
+    let storage = state.storage.clone();
+    let hash = secret::hash(token);
+    let found = tokio::task::spawn_blocking(move || storage.device_by_token(&hash)).await;
+    match found {
+        Ok(Ok(Some(d))) if !d.is_revoked() => Ok(d),
+        Ok(Ok(Some(_))) => Err(refuse(StatusCode::UNAUTHORIZED, "device_revoked")),
+        Ok(Ok(None)) => Err(refuse(StatusCode::UNAUTHORIZED, "unknown_token")),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "reading devices");
+            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "token check task");
+            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
+        }
+    }
+}
+
+/// A JSON error the app turns into a sentence in the user's language.
+pub fn refuse(status: StatusCode, code: &'static str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": code }))).into_response()
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let refused = || state.metrics.connections_refused.fetch_add(1, Relaxed);
+    let Some(token) = query.token.or_else(|| bearer(&headers)) else {
+        refused();
+        return refuse(StatusCode::UNAUTHORIZED, "missing_token");
+    };
+    let device = match authenticate(&state, &token).await {
+        Ok(d) => d,
+        Err(response) => {
+            refused();
+            return response;
+        }
+    };
+    let Some(slot) = state.usage.connect(&device.id, &state.limits) else {
+        refused();
+        return refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_connections");
+    };
+    let max = state.limits.max_message_bytes;
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| connection(socket, state, device, slot))
+}
+
+async fn connection(mut socket: WebSocket, state: AppState, device: Device, slot: ConnectionSlot) {
+    let conn = state.next_conn.fetch_add(1, Relaxed);
+    let (outbox, mut from_hub) = mpsc::channel(state.limits.outbox);
+    let (kill, mut killed) = watch::channel(None);
+    let device_id = device.id.clone();
+    state
+        .hub
+        .send(HubEvent::Connect {
+            conn,
+            link: ConnLink {
+                device,
+                outbox,
+                kill,
+            },
+        })
+        .await;
+    state.metrics.connections.fetch_add(1, Relaxed);
+    state.metrics.connections_total.fetch_add(1, Relaxed);
+
+    let mut ping = tokio::time::interval(Duration::from_secs(30));
+    ping.tick().await;
+    let mut heard = Instant::now();
+    let close: Option<(u16, String)> = loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let message = match incoming {
+                    Some(Ok(m)) => m,
+                    // The phone went, or sent something the WebSocket layer
+                    // refused (a frame over the size limit).
+                    Some(Err(e)) => {
+                        tracing::debug!(conn, error = %e, "socket error");
+                        break Some((1009, "message too big or malformed".into()));
+                    }
+                    None => break None,
+                };
+                heard = Instant::now();
+                match message {
+                    Message::Binary(bytes) => {
+                        if !state.usage.take(&device_id, &state.limits) {
+                            tracing::info!(conn, device = %device_id, "message rate over the limit; closing");
+                            break Some((CLOSE_POLICY, "too many messages".into()));
+                        }
+                        state.metrics.messages_in.fetch_add(1, Relaxed);
+                        state.metrics.bytes_in.fetch_add(bytes.len() as u64, Relaxed);
+                        state.hub.send(HubEvent::Frame { conn, bytes: bytes.to_vec(), at: Instant::now() }).await;
+                    }
+                    Message::Text(_) => break Some((1003, "binary CBOR frames only".into())),
+                    Message::Close(_) => break None,
+                    Message::Ping(_) | Message::Pong(_) => {}
+                }
+            }
+            out = from_hub.recv() => {
+                match out {
+                    Some(Outbound::Frame(bytes)) => {
+                        let sent = tokio::time::timeout(Duration::from_secs(20), socket.send(Message::Binary(bytes.into()))).await;
+                        if !matches!(sent, Ok(Ok(()))) {
+                            break None;
+                        }
+                    }
+                    Some(Outbound::Close { code, reason }) => break Some((code, reason)),
+                    None => break None,
+                }
+            }
+            changed = killed.changed() => {
+                if changed.is_err() {
+                    break None;
+                }
+                let reason = killed.borrow().clone();
+                if let Some(reason) = reason {
+                    // Flush what was queued before the close (an `error`
+                    // message telling the phone why).
+                    while let Ok(Outbound::Frame(bytes)) = from_hub.try_recv() {
+                        let _ = tokio::time::timeout(Duration::from_secs(2), socket.send(Message::Binary(bytes.into()))).await;
+                    }
+                    break Some(reason);
+                }
+            }
+            _ = ping.tick() => {
+                if heard.elapsed() > Duration::from_secs(75) {
+                    tracing::debug!(conn, "phone silent for 75 s; closing");
+                    break None;
+                }
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break None;
+                }
+            }
+        }
+    };
+    if let Some((code, reason)) = close {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = tokio::time::timeout(
+            Duration::from_secs(2),
+            socket.send(Message::Close(Some(frame))),
+        )
+        .await;
+    }
+    state.hub.send(HubEvent::Disconnect { conn }).await;
+    state.metrics.connections.fetch_sub(1, Relaxed);
+    drop(slot);
+}
