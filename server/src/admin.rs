@@ -129,7 +129,11 @@ pub fn create_token(
         &secret::hash(&token),
         secret::now_millis(),
     )?;
-    eprintln!("device {} ({}) created; keep the token secret", device.id, role.as_str());
+    eprintln!(
+        "device {} ({}) created; keep the token secret",
+        device.id,
+        role.as_str()
+    );
     Ok(token)
 }
 
@@ -178,7 +182,11 @@ fn iso(millis: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}Z", rem / 3600, rem % 3600 / 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60
+    )
 }
 
 #[cfg(test)]

@@ -160,7 +160,10 @@ pub fn invite_fields(role: Role, building: Option<String>) -> Result<Option<Stri
     let building = building
         .map(|b| b.trim().to_owned())
         .filter(|b| !b.is_empty());
-    if building.as_ref().is_some_and(|b| b.chars().count() > MAX_NAME) {
+    if building
+        .as_ref()
+        .is_some_and(|b| b.chars().count() > MAX_NAME)
+    {
         return Err("building_too_long");
     }
     if role == Role::Lead && building.is_none() {
@@ -317,7 +320,11 @@ async fn declare_scope(
     }
 }
 
-async fn revoke(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let staff = match device_from(&state, &headers).await {
         Ok(d) => d,
         Err(r) => return r,
@@ -335,10 +342,17 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         _ => return refuse(StatusCode::NOT_FOUND, "device_unknown"),
     }
     let target = id.clone();
-    if let Err(r) = blocking(&state, move |s| s.revoke_device(&target, secret::now_millis())).await {
+    if let Err(r) = blocking(&state, move |s| {
+        s.revoke_device(&target, secret::now_millis())
+    })
+    .await
+    {
         return r;
     }
-    state.hub.send(HubEvent::Revoked { device: id.clone() }).await;
+    state
+        .hub
+        .send(HubEvent::Revoked { device: id.clone() })
+        .await;
     tracing::info!(device = %id, by = %staff.id, "device revoked");
     StatusCode::NO_CONTENT.into_response()
 }

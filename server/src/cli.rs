@@ -66,7 +66,11 @@ pub enum InviteCommand {
         #[arg(long, default_value = "7d")]
         expires: String,
         /// Where phones reach this relay, for the link.
-        #[arg(long, env = "LINLI_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "LINLI_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         url: String,
     },
 }

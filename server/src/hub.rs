@@ -46,13 +46,26 @@ pub struct ConnLink {
 }
 
 pub enum HubEvent {
-    Connect { conn: ConnId, link: ConnLink },
-    Frame { conn: ConnId, bytes: Vec<u8>, at: Instant },
-    Disconnect { conn: ConnId },
+    Connect {
+        conn: ConnId,
+        link: ConnLink,
+    },
+    Frame {
+        conn: ConnId,
+        bytes: Vec<u8>,
+        at: Instant,
+    },
+    Disconnect {
+        conn: ConnId,
+    },
     /// A document's scope changed through the API: read it again.
-    ScopeChanged { document: DocumentId },
+    ScopeChanged {
+        document: DocumentId,
+    },
     /// A device was revoked through the API.
-    Revoked { device: String },
+    Revoked {
+        device: String,
+    },
     Tick,
 }
 
@@ -232,7 +245,8 @@ impl HubThread {
             HubEvent::Connect { conn, link } => {
                 self.gate.devices.insert(conn, link.device.clone());
                 self.links.insert(conn, link);
-                self.engine.handle(Event::Connected { conn }, &mut self.gate)
+                self.engine
+                    .handle(Event::Connected { conn }, &mut self.gate)
             }
             HubEvent::Frame { conn, bytes, at } => {
                 pending.frames.push(at);
@@ -280,13 +294,9 @@ impl HubThread {
                     if let Some(device) = self.gate.devices.get(&conn) {
                         tracing::info!(conn, device = %device.id, reason = %text, "closing sync connection");
                     }
-                    pending.sends.push((
-                        conn,
-                        Outbound::Close {
-                            code,
-                            reason: text,
-                        },
-                    ));
+                    pending
+                        .sends
+                        .push((conn, Outbound::Close { code, reason: text }));
                 }
                 Effect::Load { document } => match self.storage.load_chunks(&document) {
                     Ok(chunks) => queue.extend(
@@ -319,7 +329,12 @@ impl HubThread {
                 }
                 Effect::Denied { conn, document } => {
                     self.metrics.denied.fetch_add(1, Relaxed);
-                    let device = self.gate.devices.get(&conn).map(|d| d.id.as_str()).unwrap_or("?");
+                    let device = self
+                        .gate
+                        .devices
+                        .get(&conn)
+                        .map(|d| d.id.as_str())
+                        .unwrap_or("?");
                     tracing::info!(conn, device, document = %document, "doc-unavailable: not in this device's scope or unknown");
                 }
                 Effect::Joined { conn, .. } => tracing::debug!(conn, "peer joined"),

@@ -64,7 +64,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve(args) => {
             let mut state = serve::state(&cli.data, args.dist.clone())?;
-            state.public_url = args.public_url.as_deref().map(|u| u.trim_end_matches('/').into());
+            state.public_url = args
+                .public_url
+                .as_deref()
+                .map(|u| u.trim_end_matches('/').into());
             if !args.dist.join("index.html").is_file() {
                 tracing::warn!(dist = %args.dist.display(), "no index.html: build the app with `cargo xtask dist`");
             }

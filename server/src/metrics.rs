@@ -49,19 +49,77 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let mut line = |name: &str, kind: &str, help: &str, value: u64| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
         };
-        line("linli_connections", "gauge", "Open sync connections.", self.connections.load(Relaxed));
-        line("linli_connections_total", "counter", "Sync connections accepted.", self.connections_total.load(Relaxed));
-        line("linli_connections_refused_total", "counter", "Sync connections refused (token, limits).", self.connections_refused.load(Relaxed));
-        line("linli_messages_in_total", "counter", "Messages received from phones.", self.messages_in.load(Relaxed));
-        line("linli_messages_out_total", "counter", "Messages sent to phones.", self.messages_out.load(Relaxed));
-        line("linli_bytes_in_total", "counter", "Bytes received from phones.", self.bytes_in.load(Relaxed));
-        line("linli_bytes_out_total", "counter", "Bytes sent to phones.", self.bytes_out.load(Relaxed));
-        line("linli_documents_in_memory", "gauge", "Documents the relay holds in memory.", self.documents_in_memory.load(Relaxed));
-        line("linli_denied_total", "counter", "Requests answered doc-unavailable by access control.", self.denied.load(Relaxed));
-        line("linli_slow_clients_dropped_total", "counter", "Connections closed because they did not keep up.", self.slow_clients_dropped.load(Relaxed));
-        line("linli_storage_errors_total", "counter", "Failed storage writes or reads.", self.storage_errors.load(Relaxed));
+        line(
+            "linli_connections",
+            "gauge",
+            "Open sync connections.",
+            self.connections.load(Relaxed),
+        );
+        line(
+            "linli_connections_total",
+            "counter",
+            "Sync connections accepted.",
+            self.connections_total.load(Relaxed),
+        );
+        line(
+            "linli_connections_refused_total",
+            "counter",
+            "Sync connections refused (token, limits).",
+            self.connections_refused.load(Relaxed),
+        );
+        line(
+            "linli_messages_in_total",
+            "counter",
+            "Messages received from phones.",
+            self.messages_in.load(Relaxed),
+        );
+        line(
+            "linli_messages_out_total",
+            "counter",
+            "Messages sent to phones.",
+            self.messages_out.load(Relaxed),
+        );
+        line(
+            "linli_bytes_in_total",
+            "counter",
+            "Bytes received from phones.",
+            self.bytes_in.load(Relaxed),
+        );
+        line(
+            "linli_bytes_out_total",
+            "counter",
+            "Bytes sent to phones.",
+            self.bytes_out.load(Relaxed),
+        );
+        line(
+            "linli_documents_in_memory",
+            "gauge",
+            "Documents the relay holds in memory.",
+            self.documents_in_memory.load(Relaxed),
+        );
+        line(
+            "linli_denied_total",
+            "counter",
+            "Requests answered doc-unavailable by access control.",
+            self.denied.load(Relaxed),
+        );
+        line(
+            "linli_slow_clients_dropped_total",
+            "counter",
+            "Connections closed because they did not keep up.",
+            self.slow_clients_dropped.load(Relaxed),
+        );
+        line(
+            "linli_storage_errors_total",
+            "counter",
+            "Failed storage writes or reads.",
+            self.storage_errors.load(Relaxed),
+        );
         let name = "linli_sync_latency_seconds";
         let _ = writeln!(
             out,
@@ -86,7 +144,10 @@ pub fn routes() -> Router<AppState> {
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
 }

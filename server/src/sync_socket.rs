@@ -258,21 +258,19 @@ async fn connection(mut socket: WebSocket, state: AppState, device: Device, slot
                         }
                     }
                     Some(Outbound::Close { code, reason }) => break Some((code, reason)),
-                    None => break None,
+                    // The hub let go of this connection: killed, with a reason.
+                    None => break killed.borrow().clone(),
                 }
             }
-            changed = killed.changed() => {
-                if changed.is_err() {
-                    break None;
-                }
+            _ = killed.changed() => {
                 let reason = killed.borrow().clone();
-                if let Some(reason) = reason {
+                if reason.is_some() {
                     // Flush what was queued before the close (an `error`
                     // message telling the phone why).
                     while let Ok(Outbound::Frame(bytes)) = from_hub.try_recv() {
                         let _ = tokio::time::timeout(Duration::from_secs(2), socket.send(Message::Binary(bytes.into()))).await;
                     }
-                    break Some(reason);
+                    break reason;
                 }
             }
             _ = ping.tick() => {

@@ -90,6 +90,8 @@ pub struct Registration {
 impl Registration {
     /// May this device sync the document?
     pub fn admits(&self, device: &Device) -> bool {
-        !device.is_revoked() && device.community == self.community && self.scope.admits(&device.member())
+        !device.is_revoked()
+            && device.community == self.community
+            && self.scope.admits(&device.member())
     }
 }

@@ -81,7 +81,9 @@ pub struct SqliteStorage {
 
 impl std::fmt::Debug for SqliteStorage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStorage").field("path", &self.path).finish()
+        f.debug_struct("SqliteStorage")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -164,7 +166,11 @@ impl Storage for SqliteStorage {
              ORDER BY kind = 'snapshot' DESC, rowid",
         )?;
         let rows = stmt.query_map([document.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
         })?;
         let mut chunks = Vec::new();
         for row in rows {
@@ -190,7 +196,8 @@ impl Storage for SqliteStorage {
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO chunks (document, key, kind, bytes) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            let mut delete = tx.prepare_cached("DELETE FROM chunks WHERE document = ?1 AND key = ?2")?;
+            let mut delete =
+                tx.prepare_cached("DELETE FROM chunks WHERE document = ?1 AND key = ?2")?;
             for w in batch {
                 match w {
                     Write::Chunk { document, chunk } => {
@@ -207,7 +214,12 @@ impl Storage for SqliteStorage {
                         replaces,
                     } => {
                         let id = document.to_string();
-                        insert.execute(params![id, snapshot.key.0, snapshot.kind.as_str(), snapshot.bytes])?;
+                        insert.execute(params![
+                            id,
+                            snapshot.key.0,
+                            snapshot.kind.as_str(),
+                            snapshot.bytes
+                        ])?;
                         for key in replaces {
                             delete.execute(params![id, key.0])?;
                         }
@@ -222,7 +234,9 @@ impl Storage for SqliteStorage {
     fn registration(&self, document: &DocumentId) -> Result<Option<Registration>, StorageError> {
         let conn = self.lock();
         let row = conn
-            .prepare_cached("SELECT community, scope, creator, created_at FROM documents WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT community, scope, creator, created_at FROM documents WHERE id = ?1",
+            )?
             .query_row([document.to_string()], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -253,9 +267,16 @@ impl Storage for SqliteStorage {
                 "INSERT OR IGNORE INTO documents (id, community, scope, creator, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![r.document.to_string(), r.community, scope, r.creator, r.created_at])?;
-        self.registration(&r.document)?
-            .ok_or_else(|| StorageError::Damaged(format!("registration of {} vanished", r.document)))
+            .execute(params![
+                r.document.to_string(),
+                r.community,
+                scope,
+                r.creator,
+                r.created_at
+            ])?;
+        self.registration(&r.document)?.ok_or_else(|| {
+            StorageError::Damaged(format!("registration of {} vanished", r.document))
+        })
     }
 
     fn set_scope(&self, document: &DocumentId, scope: &Scope) -> Result<(), StorageError> {
@@ -297,7 +318,12 @@ impl Storage for SqliteStorage {
             .optional()?)
     }
 
-    fn create_device(&self, d: &NewDevice, token_hash: &str, now: i64) -> Result<Device, StorageError> {
+    fn create_device(
+        &self,
+        d: &NewDevice,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Device, StorageError> {
         let conn = self.lock();
         insert_device(&conn, d, token_hash, now)
     }
@@ -305,7 +331,9 @@ impl Storage for SqliteStorage {
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StorageError> {
         let conn = self.lock();
         let row = conn
-            .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"
+            ))?
             .query_row([token_hash], device_row)
             .optional()?;
         row.map(device).transpose()
@@ -314,7 +342,9 @@ impl Storage for SqliteStorage {
     fn device(&self, id: &str) -> Result<Option<Device>, StorageError> {
         let conn = self.lock();
         let row = conn
-            .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"
+            ))?
             .query_row([id], device_row)
             .optional()?;
         row.map(device).transpose()
@@ -351,7 +381,12 @@ impl Storage for SqliteStorage {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn create_invite(&self, i: &NewInvite, code_hash: &str, now: i64) -> Result<Invite, StorageError> {
+    fn create_invite(
+        &self,
+        i: &NewInvite,
+        code_hash: &str,
+        now: i64,
+    ) -> Result<Invite, StorageError> {
         let invite = Invite {
             id: secret::new_id(),
             community: i.community.clone(),
@@ -409,7 +444,8 @@ impl Storage for SqliteStorage {
                 },
             )
             .optional()?;
-        let Some((id, community, role_text, building, uses_left, expires_at, revoked_at)) = row else {
+        let Some((id, community, role_text, building, uses_left, expires_at, revoked_at)) = row
+        else {
             return Ok(Err(RedeemError::Unknown));
         };
         if revoked_at.is_some() {
@@ -421,7 +457,10 @@ impl Storage for SqliteStorage {
         if uses_left <= 0 {
             return Ok(Err(RedeemError::UsedUp));
         }
-        tx.execute("UPDATE invites SET uses_left = uses_left - 1 WHERE id = ?1", [&id])?;
+        tx.execute(
+            "UPDATE invites SET uses_left = uses_left - 1 WHERE id = ?1",
+            [&id],
+        )?;
         let new = NewDevice {
             community: community.clone(),
             role: role(role_text)?,
@@ -452,7 +491,12 @@ fn community_exists(conn: &Connection, id: &str) -> Result<bool, StorageError> {
         .is_some())
 }
 
-fn insert_device(conn: &Connection, d: &NewDevice, token_hash: &str, now: i64) -> Result<Device, StorageError> {
+fn insert_device(
+    conn: &Connection,
+    d: &NewDevice,
+    token_hash: &str,
+    now: i64,
+) -> Result<Device, StorageError> {
     if !community_exists(conn, &d.community)? {
         return Err(StorageError::NoCommunity(d.community.clone()));
     }

@@ -479,7 +479,11 @@ impl Engine {
             }
             (Handshake::Ready { peer }, _) => peer.clone(),
         };
-        if message.sender() != peer {
+        // Signals are passed on unchanged (automerge-repo keeps the original
+        // sender), so a phone hears other phones' signals from its relay.
+        let passed_on =
+            self.config.side == Side::Phone && matches!(message, Message::Ephemeral { .. });
+        if message.sender() != peer && !passed_on {
             return self.refuse(conn, "senderId is not the peer that joined", out);
         }
         match message {
