@@ -270,7 +270,7 @@ impl HubThread {
             }
             HubEvent::Tick => {
                 self.ticks += 1;
-                if self.ticks % 2 == 0 {
+                if self.ticks.is_multiple_of(2) {
                     self.poll_revocations(pending);
                 }
                 let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
