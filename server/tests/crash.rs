@@ -1,0 +1,199 @@
+//! `kill -9` of the real relay binary while phones write concurrently: every
+//! change the relay had acknowledged is in its storage after the restart,
+//! and the phones finish syncing by themselves once it is back.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use linli_loadgen::{Phone, document_named};
+use linli_server::storage::{SqliteStorage, Storage};
+use linli_shared::sync::DocumentId;
+
+const BIN: &str = env!("CARGO_BIN_EXE_linli-server");
+
+fn admin(data: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Starts `linli-server serve` on a free port; returns it and its base URL.
+fn serve(data: &Path) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0", "--dist"])
+        .arg(data.join("no-dist"))
+        .arg("--exit-on-stdin-close")
+        .env("LINLI_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    (child, url)
+}
+
+fn stored_events(data: &Path, id: &DocumentId) -> Vec<String> {
+    let storage = SqliteStorage::open(data).unwrap();
+    let mut doc = automerge::AutoCommit::new();
+    for chunk in storage.load_chunks(id).unwrap() {
+        doc.load_incremental(&chunk.bytes).unwrap();
+    }
+    let Ok(Some((_, list))) = automerge::ReadDoc::get(&doc, automerge::ROOT, "events") else {
+        return Vec::new();
+    };
+    (0..automerge::ReadDoc::length(&doc, &list))
+        .filter_map(|i| match automerge::ReadDoc::get(&doc, &list, i) {
+            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
+            _ => None,
+        })
+        .collect()
+}
+
+struct Writer {
+    phone: Phone,
+    written: Vec<String>,
+    /// How many of `written` the relay had acknowledged when it died.
+    acknowledged: usize,
+}
+
+/// Writes events to the shared round and the phone's own document as fast as
+/// the relay answers, until the connection dies. Events acknowledged are
+/// those written before a moment the relay's heads matched the phone's.
+async fn write_until_cut(mut w: Writer, docs: [DocumentId; 2]) -> Writer {
+    let mut n = 0;
+    while w.phone.is_connected() {
+        let event = format!("{} #{n}", w.phone.name);
+        n += 1;
+        for id in docs {
+            if w.phone.record(id, &event).await {
+                w.written.push(format!("{id} {event}"));
+            }
+        }
+        // Wait briefly for the acknowledgement, but write on regardless.
+        if w
+            .phone
+            .pump_until(Duration::from_millis(100), |p| docs.iter().all(|id| p.on_relay(id)))
+            .await
+        {
+            w.acknowledged = w.written.len();
+        }
+    }
+    w
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let community = admin(data, &["community", "create", "--name", "crash test"]);
+    let tokens: Vec<String> = (0..3)
+        .map(|_| admin(data, &["token", "create", "--community", &community, "--role", "staff"]))
+        .collect();
+    let round = document_named("crash round");
+    let (mut relay, url) = serve(data);
+
+    let mut writers = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let mut phone = Phone::new(&format!("phone-{i}"));
+        let own = document_named(&format!("own {i}"));
+        phone.open(round);
+        phone.connect(&linli_loadgen::sync_url(&url, token)).await.unwrap();
+        if i == 0 {
+            phone.create(round, "round created").await;
+        }
+        phone.create(own, "own created").await;
+        phone.settle(&[own], Duration::from_secs(10)).await.unwrap();
+        writers.push((phone, own));
+    }
+    for (phone, _) in &mut writers {
+        assert!(phone.pump_until(Duration::from_secs(10), |p| !p.events(&round).is_empty()).await);
+    }
+
+    let tasks: Vec<_> = writers
+        .into_iter()
+        .map(|(phone, own)| {
+            let w = Writer {
+                phone,
+                written: Vec::new(),
+                acknowledged: 0,
+            };
+            tokio::spawn(write_until_cut(w, [round, own]))
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    relay.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    relay.wait().unwrap();
+    let mut writers = Vec::new();
+    for t in tasks {
+        writers.push(t.await.unwrap());
+    }
+
+    // Everything acknowledged is on disk.
+    let mut total_acknowledged = 0;
+    for w in &writers {
+        assert!(w.acknowledged > 0, "{} got acknowledgements before the kill", w.phone.name);
+        total_acknowledged += w.acknowledged;
+        for entry in &w.written[..w.acknowledged] {
+            let (id, event) = entry.split_once(' ').unwrap();
+            let id: DocumentId = id.parse().unwrap();
+            assert!(
+                stored_events(data, &id).iter().any(|e| e == event),
+                "acknowledged but lost: {entry}"
+            );
+        }
+    }
+    assert!(total_acknowledged >= 6, "the test wrote too little: {total_acknowledged}");
+
+    // The relay comes back; the phones reconnect and finish by themselves.
+    let (mut relay, url) = serve(data);
+    let mut everything: Vec<String> = Vec::new();
+    for (w, token) in writers.iter_mut().zip(&tokens) {
+        w.phone.connect(&linli_loadgen::sync_url(&url, token)).await.unwrap();
+        everything.extend(w.written.iter().cloned());
+    }
+    let owns: Vec<DocumentId> = (0..3).map(|i| document_named(&format!("own {i}"))).collect();
+    for (i, w) in writers.iter_mut().enumerate() {
+        w.phone
+            .settle(&[round, owns[i]], Duration::from_secs(20))
+            .await
+            .unwrap();
+    }
+    let round_events = stored_events(data, &round);
+    for entry in &everything {
+        let (id, event) = entry.split_once(' ').unwrap();
+        let id: DocumentId = id.parse().unwrap();
+        let stored = if id == round {
+            round_events.clone()
+        } else {
+            stored_events(data, &id)
+        };
+        assert!(stored.iter().any(|e| e == event), "never reached the relay: {entry}");
+    }
+    // And every phone converges on the shared round.
+    for w in &mut writers {
+        let expected = round_events.len();
+        assert!(
+            w.phone
+                .pump_until(Duration::from_secs(20), |p| p.events(&round).len() == expected)
+                .await,
+            "{} has the whole round",
+            w.phone.name
+        );
+    }
+    drop(relay.stdin.take());
+    relay.wait().unwrap();
+}
