@@ -20,7 +20,11 @@ fn admin(data: &Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -42,7 +46,11 @@ fn serve(data: &Path) -> (Child, String) {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
     (child, url)
 }
 
@@ -84,9 +92,10 @@ async fn write_until_cut(mut w: Writer, docs: [DocumentId; 2]) -> Writer {
             }
         }
         // Wait briefly for the acknowledgement, but write on regardless.
-        if w
-            .phone
-            .pump_until(Duration::from_millis(100), |p| docs.iter().all(|id| p.on_relay(id)))
+        if w.phone
+            .pump_until(Duration::from_millis(100), |p| {
+                docs.iter().all(|id| p.on_relay(id))
+            })
             .await
         {
             w.acknowledged = w.written.len();
@@ -101,7 +110,19 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
     let data = dir.path();
     let community = admin(data, &["community", "create", "--name", "crash test"]);
     let tokens: Vec<String> = (0..3)
-        .map(|_| admin(data, &["token", "create", "--community", &community, "--role", "staff"]))
+        .map(|_| {
+            admin(
+                data,
+                &[
+                    "token",
+                    "create",
+                    "--community",
+                    &community,
+                    "--role",
+                    "staff",
+                ],
+            )
+        })
         .collect();
     let round = document_named("crash round");
     let (mut relay, url) = serve(data);
@@ -111,7 +132,10 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
         let mut phone = Phone::new(&format!("phone-{i}"));
         let own = document_named(&format!("own {i}"));
         phone.open(round);
-        phone.connect(&linli_loadgen::sync_url(&url, token)).await.unwrap();
+        phone
+            .connect(&linli_loadgen::sync_url(&url, token))
+            .await
+            .unwrap();
         if i == 0 {
             phone.create(round, "round created").await;
         }
@@ -120,7 +144,11 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
         writers.push((phone, own));
     }
     for (phone, _) in &mut writers {
-        assert!(phone.pump_until(Duration::from_secs(10), |p| !p.events(&round).is_empty()).await);
+        assert!(
+            phone
+                .pump_until(Duration::from_secs(10), |p| !p.events(&round).is_empty())
+                .await
+        );
     }
 
     let tasks: Vec<_> = writers
@@ -145,7 +173,11 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
     // Everything acknowledged is on disk.
     let mut total_acknowledged = 0;
     for w in &writers {
-        assert!(w.acknowledged > 0, "{} got acknowledgements before the kill", w.phone.name);
+        assert!(
+            w.acknowledged > 0,
+            "{} got acknowledgements before the kill",
+            w.phone.name
+        );
         total_acknowledged += w.acknowledged;
         for entry in &w.written[..w.acknowledged] {
             let (id, event) = entry.split_once(' ').unwrap();
@@ -156,16 +188,24 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
             );
         }
     }
-    assert!(total_acknowledged >= 6, "the test wrote too little: {total_acknowledged}");
+    assert!(
+        total_acknowledged >= 6,
+        "the test wrote too little: {total_acknowledged}"
+    );
 
     // The relay comes back; the phones reconnect and finish by themselves.
     let (mut relay, url) = serve(data);
     let mut everything: Vec<String> = Vec::new();
     for (w, token) in writers.iter_mut().zip(&tokens) {
-        w.phone.connect(&linli_loadgen::sync_url(&url, token)).await.unwrap();
+        w.phone
+            .connect(&linli_loadgen::sync_url(&url, token))
+            .await
+            .unwrap();
         everything.extend(w.written.iter().cloned());
     }
-    let owns: Vec<DocumentId> = (0..3).map(|i| document_named(&format!("own {i}"))).collect();
+    let owns: Vec<DocumentId> = (0..3)
+        .map(|i| document_named(&format!("own {i}")))
+        .collect();
     for (i, w) in writers.iter_mut().enumerate() {
         w.phone
             .settle(&[round, owns[i]], Duration::from_secs(20))
@@ -181,14 +221,18 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
         } else {
             stored_events(data, &id)
         };
-        assert!(stored.iter().any(|e| e == event), "never reached the relay: {entry}");
+        assert!(
+            stored.iter().any(|e| e == event),
+            "never reached the relay: {entry}"
+        );
     }
     // And every phone converges on the shared round.
     for w in &mut writers {
         let expected = round_events.len();
         assert!(
             w.phone
-                .pump_until(Duration::from_secs(20), |p| p.events(&round).len() == expected)
+                .pump_until(Duration::from_secs(20), |p| p.events(&round).len()
+                    == expected)
                 .await,
             "{} has the whole round",
             w.phone.name

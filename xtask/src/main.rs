@@ -6,10 +6,12 @@
 //! - [`dist`]: the app pipeline: cargo build → wasm-bindgen → wasm-opt → hashed
 //!   names → service worker precache list → .br/.gz → size report.
 //! - [`test`]: fmt, clippy, host tests, wasm tests in Chromium, e2e.
+//! - [`fuzz`]: cargo-fuzz targets of the sync engine, seeded from the kept inputs.
 //! - [`run`]: dist, then the relay on 127.0.0.1:8080.
 //! - [`sh`]: running commands and reporting what ran.
 
 mod dist;
+mod fuzz;
 mod run;
 mod sh;
 mod test;
@@ -40,6 +42,12 @@ enum Command {
     Dist,
     /// Benchmarks (criterion, load generators, size reports).
     Bench,
+    /// Fuzz the wire decoder, chunk loading and the relay engine.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 300)]
+        seconds: u32,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -54,6 +62,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench => bench(),
+        Command::Fuzz { seconds } => fuzz::fuzz(seconds),
     }
 }
 

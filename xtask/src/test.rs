@@ -38,6 +38,7 @@ pub fn test() -> anyhow::Result<()> {
     tools::wasm_bindgen()?;
     tools::chromium()?;
     tools::e2e_node_modules()?;
+    crate::fuzz::cargo_fuzz()?;
 
     let mut steps: Vec<Step> = Vec::new();
     let root = std::env::current_dir()?;
@@ -138,6 +139,16 @@ pub fn test() -> anyhow::Result<()> {
             root.join("app/webdriver.json"),
         );
     steps.push(step("wasm tests (Chromium + Node)", wasm));
+
+    // A short round per fuzz target; `cargo xtask fuzz` runs long ones.
+    let start = Instant::now();
+    let fuzzed = crate::fuzz::fuzz(15);
+    steps.push(Step {
+        name: "fuzz (15 s per target)",
+        ok: fuzzed.is_ok(),
+        secs: start.elapsed().as_secs_f64(),
+        summaries: fuzzed.err().map(|e| format!("{e:#}")).into_iter().collect(),
+    });
 
     let start = Instant::now();
     let built = dist::build().and_then(|report| {

@@ -6,10 +6,12 @@
 //! - [`chunk`]: what the engine asks storage to keep.
 //! - [`scope`]: who may sync a document, the rules the relay enforces.
 //! - [`engine`]: the state machine both the relay and the phone drive.
+//! - [`fuzzing`]: the bodies of the fuzz targets, replayed by tests.
 
 pub mod chunk;
 pub mod document_id;
 pub mod engine;
+pub mod fuzzing;
 pub mod message;
 pub mod scope;
 
