@@ -77,7 +77,7 @@ pub enum InviteCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Prints a new device token (shown only this once).
+    /// Prints a new device token (shown only this once), one per line.
     Create {
         #[arg(long)]
         community: String,
@@ -88,6 +88,9 @@ pub enum TokenCommand {
         /// A name to recognise the device by in `device list`.
         #[arg(long, default_value = "")]
         name: String,
+        /// How many devices (and tokens) to create.
+        #[arg(long, default_value_t = 1)]
+        count: u32,
     },
 }
 

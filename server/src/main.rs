@@ -50,11 +50,14 @@ async fn main() -> anyhow::Result<()> {
             role,
             building,
             name,
+            count,
         }) => {
-            println!(
-                "{}",
-                admin::create_token(&open()?, &community, role, building, &name)?
-            );
+            let storage = open()?;
+            for _ in 0..count {
+                let token =
+                    admin::create_token(&storage, &community, role, building.clone(), &name)?;
+                println!("{token}");
+            }
         }
         Command::Device(DeviceCommand::List { community }) => {
             print!("{}", admin::list_devices(&open()?, &community)?);

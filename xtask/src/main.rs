@@ -7,11 +7,13 @@
 //!   names → service worker precache list → .br/.gz → size report.
 //! - [`test`]: fmt, clippy, host tests, wasm tests in Chromium, e2e.
 //! - [`fuzz`]: cargo-fuzz targets of the sync engine, seeded from the kept inputs.
+//! - [`relay_bench`]: the load generator against linli-server and the Node reference.
 //! - [`run`]: dist, then the relay on 127.0.0.1:8080.
 //! - [`sh`]: running commands and reporting what ran.
 
 mod dist;
 mod fuzz;
+mod relay_bench;
 mod run;
 mod sh;
 mod test;
@@ -41,7 +43,11 @@ enum Command {
     /// Build dist/ and report the size of every asset.
     Dist,
     /// Benchmarks (criterion, load generators, size reports).
-    Bench,
+    Bench {
+        /// Only the relay under load (linli-server and the Node reference).
+        #[arg(long)]
+        relay_only: bool,
+    },
     /// Fuzz the wire decoder, chunk loading and the relay engine.
     Fuzz {
         /// Seconds per target.
@@ -61,7 +67,8 @@ fn main() -> anyhow::Result<()> {
             report.print();
             Ok(())
         }
-        Command::Bench => bench(),
+        Command::Bench { relay_only: true } => relay_bench::relay_bench(),
+        Command::Bench { relay_only: false } => bench(),
         Command::Fuzz { seconds } => fuzz::fuzz(seconds),
     }
 }
@@ -82,7 +89,7 @@ fn bench() -> anyhow::Result<()> {
     sh::run(js)?;
     let report = dist::build()?;
     report.print();
-    Ok(())
+    relay_bench::relay_bench()
 }
 
 /// The repository root, wherever cargo was invoked from.
