@@ -236,6 +236,9 @@ impl HubThread {
                     Err(_) => break,
                 }
             }
+            // One sync message per phone and document for the whole batch.
+            let effects = self.engine.handle(Event::Flush, &mut self.gate);
+            self.effects(effects, &mut pending);
             self.finish(pending);
         }
     }

@@ -152,7 +152,13 @@ impl World {
                 e => eprintln!("{who} {e:?}"),
             }
         }
-        let effects = self.node(&t).engine.handle(event, &mut OpenGate);
+        let relay = matches!(t, Target::Relay);
+        let mut effects = self.node(&t).engine.handle(event, &mut OpenGate);
+        if relay {
+            // The relay passes changes on once per event, as the hub does
+            // once per batch.
+            effects.extend(self.relay.engine.handle(Event::Flush, &mut OpenGate));
+        }
         self.run(t, effects);
     }
 

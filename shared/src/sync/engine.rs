@@ -49,6 +49,10 @@ pub struct Config {
     /// sync protocol waits for answers, and a lost or repeated frame would
     /// otherwise leave it waiting for good.
     pub resync_after: Millis,
+    /// Relay: pass changes on to the other peers of a document at
+    /// [`Event::Flush`] rather than after each message, so a batch of edits
+    /// to one document reaches each peer as one sync message.
+    pub coalesce: bool,
     /// Incremental chunks are folded into a snapshot once they together
     /// outgrow it (and are at least this many bytes).
     pub compact_above: usize,
@@ -63,6 +67,7 @@ impl Config {
             join_timeout: 10_000,
             unload_after: Some(60_000),
             resync_after: 15_000,
+            coalesce: true,
             compact_above: 4096,
         }
     }
@@ -75,6 +80,7 @@ impl Config {
             join_timeout: 10_000,
             unload_after: None,
             resync_after: 15_000,
+            coalesce: false,
             compact_above: 4096,
         }
     }
@@ -99,6 +105,9 @@ pub enum Event {
     },
     /// Time passes.
     Tick { now: Millis },
+    /// The caller has handled a batch of events: pass the batch's changes
+    /// on (with [`Config::coalesce`]).
+    Flush,
 }
 
 /// Why the engine wants a connection closed.
@@ -269,6 +278,8 @@ pub struct Engine {
     now: Millis,
     conns: BTreeMap<ConnId, Conn>,
     docs: BTreeMap<DocumentId, Doc>,
+    /// Documents changed since the last [`Event::Flush`] (with coalescing).
+    changed: BTreeSet<DocumentId>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -288,6 +299,7 @@ impl Engine {
             now: 0,
             conns: BTreeMap::new(),
             docs: BTreeMap::new(),
+            changed: BTreeSet::new(),
         }
     }
 
@@ -332,6 +344,7 @@ impl Engine {
     /// (storage failed to keep its last changes): the next message about it
     /// reads it afresh from storage, and peers resend what is missing.
     pub fn forget(&mut self, document: &DocumentId) {
+        self.changed.remove(document);
         if self.docs.remove(document).is_some() {
             for c in self.conns.values_mut() {
                 c.documents.remove(document);
@@ -379,6 +392,11 @@ impl Engine {
             }
             Event::Loaded { document, chunks } => self.loaded(document, chunks, gate, &mut out),
             Event::Tick { now } => self.tick(now, &mut out),
+            Event::Flush => {
+                for document in std::mem::take(&mut self.changed) {
+                    self.deliver_to_others(document, None, gate, &mut out);
+                }
+            }
         }
         out
     }
@@ -731,7 +749,11 @@ impl Engine {
         let changed = d.doc.get_heads() != before;
         if changed {
             self.after_change(document, Some(conn), out);
-            self.deliver_to_others(document, Some(conn), gate, out);
+            if self.config.coalesce {
+                self.changed.insert(document);
+            } else {
+                self.deliver_to_others(document, Some(conn), gate, out);
+            }
         }
         self.send_sync(conn, document, gate, out);
     }

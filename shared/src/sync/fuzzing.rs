@@ -68,13 +68,14 @@ pub fn relay_frames(data: &[u8]) {
     while let Some((&len, tail)) = rest.split_first() {
         let len = usize::from(len).min(tail.len());
         let (frame, tail) = tail.split_at(len);
-        let effects = relay.handle(
+        let mut effects = relay.handle(
             Event::Received {
                 conn: 1,
                 bytes: frame.to_vec(),
             },
             &mut OpenGate,
         );
+        effects.extend(relay.handle(Event::Flush, &mut OpenGate));
         for e in effects {
             if let Effect::Load { document } = e {
                 relay.handle(
