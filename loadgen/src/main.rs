@@ -61,6 +61,24 @@ fn peak_rss_mib(pid: u32) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// Waits at a barrier while still reading the socket: a phone that stops
+/// reading misses pings and relays rightly drop it.
+async fn wait_reading(phone: &mut Phone, barrier: &Arc<Barrier>) {
+    let passed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (b, flag) = (barrier.clone(), passed.clone());
+    tokio::spawn(async move {
+        b.wait().await;
+        flag.store(true, std::sync::atomic::Ordering::Release);
+    });
+    while !passed.load(std::sync::atomic::Ordering::Acquire) {
+        phone
+            .pump_until(Duration::from_millis(100), |_| {
+                passed.load(std::sync::atomic::Ordering::Acquire)
+            })
+            .await;
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -80,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
     let cpu_before = args.relay_pid.and_then(cpu_seconds);
     let connecting = Arc::new(Semaphore::new(50));
     let created = Arc::new(Barrier::new(args.phones));
+    let finished = Arc::new(Barrier::new(args.phones));
     let ready = Arc::new(Barrier::new(args.phones + 1));
     let go = Arc::new(Barrier::new(args.phones + 1));
     let expected = 1 + args.group * args.edits;
@@ -90,19 +109,27 @@ async fn main() -> anyhow::Result<()> {
             .map(|d| document_named(&format!("{run} group {group} doc {d}")))
             .collect();
         let url = sync_url(&args.url, &tokens[i % tokens.len()]);
-        let (connecting, created, ready, go) = (
+        let (connecting, created, ready, go, finished) = (
             connecting.clone(),
             created.clone(),
             ready.clone(),
             go.clone(),
+            finished.clone(),
         );
         let (edits, timeout) = (args.edits, Duration::from_secs(args.timeout));
         let creator = i % args.group == 0;
         tasks.push(tokio::spawn(async move {
             let mut phone = Phone::new(&format!("p{i}"));
+            // A phone that fails ends the run: the others would wait for it.
+            let fail = |e: anyhow::Error| -> ! {
+                eprintln!("p{i}: {e:#}");
+                std::process::exit(1)
+            };
             {
                 let _permit = connecting.acquire().await;
-                phone.connect(&url).await?;
+                if let Err(e) = phone.connect(&url).await {
+                    fail(e);
+                }
             }
             // Creators bring the documents to the relay first, then the
             // others ask for them (a reference server does not push a
@@ -111,9 +138,11 @@ async fn main() -> anyhow::Result<()> {
                 for id in &docs {
                     phone.create(*id, "created").await;
                 }
-                phone.settle(&docs, timeout).await?;
+                if let Err(e) = phone.settle(&docs, timeout).await {
+                    fail(e);
+                }
             }
-            created.wait().await;
+            wait_reading(&mut phone, &created).await;
             if !creator {
                 for id in &docs {
                     phone.open(*id);
@@ -123,10 +152,10 @@ async fn main() -> anyhow::Result<()> {
             let have_all = phone
                 .pump_until(timeout, |p| docs.iter().all(|id| !p.events(id).is_empty()))
                 .await;
-            ready.wait().await;
-            go.wait().await;
+            wait_reading(&mut phone, &ready).await;
+            wait_reading(&mut phone, &go).await;
             if !have_all {
-                bail!("p{i} never received its documents");
+                fail(anyhow::anyhow!("never received its documents"));
             }
             for k in 0..edits {
                 for id in &docs {
@@ -141,6 +170,7 @@ async fn main() -> anyhow::Result<()> {
                 .await;
             let done = Instant::now();
             // Keep answering the relay until everyone is done.
+            wait_reading(&mut phone, &finished).await;
             anyhow::Ok((converged, done, phone))
         }));
     }

@@ -105,6 +105,14 @@ pub fn create_invite(storage: &dyn Storage, o: InviteOptions<'_>) -> anyhow::Res
     Ok(link)
 }
 
+pub fn revoke_invite(storage: &dyn Storage, id: &str) -> anyhow::Result<()> {
+    if !storage.revoke_invite(id, secret::now_millis())? {
+        bail!("no invite {id}");
+    }
+    eprintln!("invite {id} withdrawn");
+    Ok(())
+}
+
 /// Returns a device token (shown once).
 pub fn create_token(
     storage: &dyn Storage,

@@ -73,6 +73,9 @@ pub enum InviteCommand {
         )]
         url: String,
     },
+    /// Withdraws an invite (its id is printed when it is created): phones
+    /// that already joined keep their tokens.
+    Revoke { invite: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -45,6 +45,9 @@ async fn main() -> anyhow::Result<()> {
             };
             println!("{}", admin::create_invite(&open()?, options)?);
         }
+        Command::Invite(InviteCommand::Revoke { invite }) => {
+            admin::revoke_invite(&open()?, &invite)?;
+        }
         Command::Token(TokenCommand::Create {
             community,
             role,

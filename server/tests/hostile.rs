@@ -246,10 +246,10 @@ async fn a_phone_that_stops_reading_is_dropped_without_stalling_others() {
     .await;
     let writer = relay.member(Role::Staff, None);
     let sleeper = relay.member(Role::Staff, None);
-    // Forty documents of a megabyte: more than the socket buffers hold, and
+    // 24 documents of a megabyte: more than the socket buffers hold, and
     // more replies than its queue holds.
     let blob: String = "x".repeat(1024 * 1024);
-    let docs: Vec<DocumentId> = (0..40)
+    let docs: Vec<DocumentId> = (0..24)
         .map(|i| document_named(&format!("big {i}")))
         .collect();
     let mut phone = Phone::new("writer");

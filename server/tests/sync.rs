@@ -323,6 +323,33 @@ async fn invites_tokens_and_scopes_through_the_api() {
         (410, Some("invite_expired"))
     );
 
+    // A withdrawn invite.
+    let (_, minted) = relay
+        .api(
+            "POST",
+            "/api/invites",
+            Some(&staff.token),
+            Some(json!({"role": "volunteer", "uses": 5})),
+        )
+        .await;
+    linli_server::admin::revoke_invite(
+        relay.storage.as_ref(),
+        minted["invite"]["id"].as_str().unwrap(),
+    )
+    .unwrap();
+    let (status, body) = relay
+        .api(
+            "POST",
+            "/api/invites/redeem",
+            None,
+            Some(json!({"code": minted["code"]})),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (410, Some("invite_revoked"))
+    );
+
     // Scopes: a volunteer may only keep "me and staff"; staff may widen it.
     let doc = document_named("scoped");
     let path = format!("/api/documents/{doc}/scope");

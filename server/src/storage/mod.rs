@@ -102,6 +102,8 @@ pub trait Storage: Send + Sync + 'static {
         code_hash: &str,
         now: i64,
     ) -> Result<Invite, StorageError>;
+    /// Withdraws an invite; false when there is no such invite.
+    fn revoke_invite(&self, id: &str, now: i64) -> Result<bool, StorageError>;
     /// Uses the invite once and creates the device, atomically.
     fn redeem_invite(
         &self,

@@ -417,6 +417,19 @@ impl Storage for SqliteStorage {
         Ok(invite)
     }
 
+    fn revoke_invite(&self, id: &str, now: i64) -> Result<bool, StorageError> {
+        let conn = self.lock();
+        let exists = conn
+            .query_row("SELECT 1 FROM invites WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        conn.execute(
+            "UPDATE invites SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, now],
+        )?;
+        Ok(exists)
+    }
+
     fn redeem_invite(
         &self,
         code_hash: &str,

@@ -50,8 +50,8 @@ pub struct Config {
     /// otherwise leave it waiting for good.
     pub resync_after: Millis,
     /// Relay: pass changes on to the other peers of a document at
-    /// [`Event::Flush`] rather than after each message, so a batch of edits
-    /// to one document reaches each peer as one sync message.
+    /// [`Event::Flush`] rather than after each message, so the edits of a
+    /// moment reach each peer as one sync message.
     pub coalesce: bool,
     /// Incremental chunks are folded into a snapshot once they together
     /// outgrow it (and are at least this many bytes).
