@@ -193,8 +193,13 @@ async fn upgrade(
         return refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_connections");
     };
     let max = state.limits.max_message_bytes;
+    // Small buffers: a thousand phones at tungstenite's default 128 KiB read
+    // and write buffers each would hold a quarter of a gigabyte for nothing;
+    // buffers grow for a large message and most messages are small.
     ws.max_message_size(max)
         .max_frame_size(max)
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(8 * 1024)
         .on_upgrade(move |socket| connection(socket, state, device, slot))
 }
 
