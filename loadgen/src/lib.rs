@@ -82,28 +82,13 @@ impl Phone {
         }
     }
 
-    /// The same phone after a restart: its disk, a fresh engine.
-    pub fn restarted(self) -> Self {
-        let mut phone = Phone::new(&self.name);
-        phone.disk = self.disk;
-        let ids: Vec<DocumentId> = phone.disk.keys().copied().collect();
-        for id in ids {
-            phone.open(id);
-        }
-        phone
-    }
-
     /// Opens the WebSocket (`url` as from [`sync_url`]) and joins.
     pub async fn connect(&mut self, url: &str) -> anyhow::Result<()> {
         let request = url.into_client_request()?;
         let (socket, _) = tokio_tungstenite::connect_async(request)
             .await
             .with_context(|| format!("{}: connecting", self.name))?;
-        self.socket = Some(socket);
-        self.closed = None;
-        self.conn += 1;
-        let effects = self.handle(Event::Connected { conn: self.conn });
-        self.run(effects).await;
+        self.attach(socket).await;
         Ok(())
     }
 
@@ -111,16 +96,21 @@ impl Phone {
     pub async fn try_connect(&mut self, url: &str) -> Result<(), u16> {
         match tokio_tungstenite::connect_async(url).await {
             Ok((socket, _)) => {
-                self.socket = Some(socket);
-                self.closed = None;
-                self.conn += 1;
-                let effects = self.handle(Event::Connected { conn: self.conn });
-                self.run(effects).await;
+                self.attach(socket).await;
                 Ok(())
             }
             Err(tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
             Err(_) => Err(0),
         }
+    }
+
+    /// A new connection: the engine says hello (`join`) on it.
+    async fn attach(&mut self, socket: Socket) {
+        self.socket = Some(socket);
+        self.closed = None;
+        self.conn += 1;
+        let effects = self.handle(Event::Connected { conn: self.conn });
+        self.run(effects).await;
     }
 
     pub fn is_connected(&self) -> bool {

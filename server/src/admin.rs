@@ -48,6 +48,21 @@ fn require_community(storage: &dyn Storage, id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The community exists, and a lead has a building: the checks an invite
+/// and a token share. Returns the building, trimmed.
+fn check_membership(
+    storage: &dyn Storage,
+    community: &str,
+    role: Role,
+    building: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    require_community(storage, community)?;
+    invite_fields(role, building).map_err(|e| match e {
+        "lead_needs_building" => anyhow::anyhow!("a lead needs --building"),
+        other => anyhow::anyhow!("{other}"),
+    })
+}
+
 pub struct InviteOptions<'a> {
     pub community: &'a str,
     pub role: Role,
@@ -59,11 +74,7 @@ pub struct InviteOptions<'a> {
 
 /// Returns the join link; draws its QR code on stderr.
 pub fn create_invite(storage: &dyn Storage, o: InviteOptions<'_>) -> anyhow::Result<String> {
-    require_community(storage, o.community)?;
-    let building = invite_fields(o.role, o.building).map_err(|e| match e {
-        "lead_needs_building" => anyhow::anyhow!("a lead's invite needs --building"),
-        other => anyhow::anyhow!("{other}"),
-    })?;
+    let building = check_membership(storage, o.community, o.role, o.building)?;
     if o.uses == 0 {
         bail!("--uses must be at least 1");
     }
@@ -121,11 +132,7 @@ pub fn create_token(
     building: Option<String>,
     name: &str,
 ) -> anyhow::Result<String> {
-    require_community(storage, community)?;
-    let building = invite_fields(role, building).map_err(|e| match e {
-        "lead_needs_building" => anyhow::anyhow!("a lead's token needs --building"),
-        other => anyhow::anyhow!("{other}"),
-    })?;
+    let building = check_membership(storage, community, role, building)?;
     let token = secret::new_token();
     let device = storage.create_device(
         &NewDevice {

@@ -23,10 +23,10 @@ use linli_shared::sync::{DocumentId, Scope};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::auth::{blocking, device_from, refuse};
 use crate::hub::HubEvent;
 use crate::secret;
-use crate::storage::{Community, Device, Invite, NewInvite, RedeemError, Registration, Storage};
-use crate::sync_socket::{authenticate, bearer, refuse};
+use crate::storage::{Community, Device, Invite, NewInvite, RedeemError, Registration};
 
 /// Longest device name, building name and the like.
 const MAX_NAME: usize = 80;
@@ -38,30 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/me", get(me))
         .route("/api/documents/{id}/scope", put(declare_scope))
         .route("/api/devices/{id}/revoke", post(revoke))
-}
-
-/// Runs a storage call off the async threads.
-async fn blocking<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&dyn Storage) -> Result<T, crate::storage::StorageError> + Send + 'static,
-) -> Result<T, Response> {
-    let storage = state.storage.clone();
-    match tokio::task::spawn_blocking(move || f(storage.as_ref())).await {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "storage");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "storage task");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
-        }
-    }
-}
-
-async fn device_from(state: &AppState, headers: &HeaderMap) -> Result<Device, Response> {
-    let token = bearer(headers).ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "missing_token"))?;
-    authenticate(state, &token).await
 }
 
 #[derive(Deserialize)]

@@ -39,6 +39,18 @@ pub enum Command {
     Device(DeviceCommand),
 }
 
+/// Whom an invite or a token is for.
+#[derive(Debug, clap::Args)]
+pub struct Membership {
+    #[arg(long)]
+    pub community: String,
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    /// The building (required for a lead).
+    #[arg(long)]
+    pub building: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CommunityCommand {
     /// Prints the new community's id.
@@ -52,13 +64,8 @@ pub enum CommunityCommand {
 pub enum InviteCommand {
     /// Prints the join link; draws its QR code on stderr.
     Create {
-        #[arg(long)]
-        community: String,
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        /// The building (required for a lead).
-        #[arg(long)]
-        building: Option<String>,
+        #[command(flatten)]
+        member: Membership,
         /// How many phones may join with it.
         #[arg(long, default_value_t = 1)]
         uses: u32,
@@ -82,12 +89,8 @@ pub enum InviteCommand {
 pub enum TokenCommand {
     /// Prints a new device token (shown only this once), one per line.
     Create {
-        #[arg(long)]
-        community: String,
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        #[arg(long)]
-        building: Option<String>,
+        #[command(flatten)]
+        member: Membership,
         /// A name to recognise the device by in `device list`.
         #[arg(long, default_value = "")]
         name: String,

@@ -285,14 +285,14 @@ impl HubThread {
                 Vec::new()
             }
             HubEvent::Revoked { device } => {
-                self.close_device(&device, pending);
+                self.close_device(&device);
                 Vec::new()
             }
             HubEvent::Flush => self.engine.handle(Event::Flush, &mut self.gate),
             HubEvent::Tick => {
                 self.ticks += 1;
                 if self.ticks.is_multiple_of(2) {
-                    self.poll_revocations(pending);
+                    self.poll_revocations();
                 }
                 let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 self.engine.handle(Event::Tick { now }, &mut self.gate)
@@ -432,7 +432,7 @@ impl HubThread {
             .handle(Event::Disconnected { conn }, &mut self.gate);
     }
 
-    fn close_device(&mut self, device: &str, _pending: &mut Pending) {
+    fn close_device(&mut self, device: &str) {
         let conns: Vec<ConnId> = self
             .links
             .iter()
@@ -456,7 +456,7 @@ impl HubThread {
 
     /// Revocations made by the admin command line (another process) or
     /// another relay reach this one through storage.
-    fn poll_revocations(&mut self, pending: &mut Pending) {
+    fn poll_revocations(&mut self) {
         if self.links.is_empty() {
             self.revocations_checked = secret::now_millis();
             return;
@@ -471,7 +471,7 @@ impl HubThread {
                             d.revoked_at = Some(at);
                         }
                     }
-                    self.close_device(&device, pending);
+                    self.close_device(&device);
                 }
             }
             Err(e) => {

@@ -8,6 +8,7 @@
 //! - [`hub`]: the thread that drives the sync engine, stores, then sends.
 //! - [`sync_socket`]: `/sync`, the WebSocket phones sync over; token check and
 //!   limits.
+//! - [`auth`]: the device behind a token, and the JSON refusals.
 //! - [`api`]: invites, the device's own record, document scopes, revocation.
 //! - [`metrics`]: `/metrics` for Prometheus.
 //! - [`static_files`]: the built app from `dist/`, precompressed, with cache
@@ -19,6 +20,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod health;

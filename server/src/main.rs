@@ -2,7 +2,7 @@ use anyhow::Context;
 use clap::Parser;
 use linli_server::{
     admin,
-    cli::{Cli, Command, CommunityCommand, DeviceCommand, InviteCommand, TokenCommand},
+    cli::{Cli, Command, CommunityCommand, DeviceCommand, InviteCommand, Membership, TokenCommand},
     serve,
     storage::SqliteStorage,
 };
@@ -28,9 +28,12 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", admin::create_community(&open()?, &name)?);
         }
         Command::Invite(InviteCommand::Create {
-            community,
-            role,
-            building,
+            member:
+                Membership {
+                    community,
+                    role,
+                    building,
+                },
             uses,
             expires,
             url,
@@ -49,9 +52,12 @@ async fn main() -> anyhow::Result<()> {
             admin::revoke_invite(&open()?, &invite)?;
         }
         Command::Token(TokenCommand::Create {
-            community,
-            role,
-            building,
+            member:
+                Membership {
+                    community,
+                    role,
+                    building,
+                },
             name,
             count,
         }) => {

@@ -18,16 +18,16 @@ use axum::{
         Query, State,
         ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
     },
-    http::{HeaderMap, StatusCode, header},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
     routing::get,
 };
 use serde::Deserialize;
 use tokio::sync::{mpsc, watch};
 
 use crate::AppState;
+use crate::auth::{authenticate, bearer, refuse};
 use crate::hub::{CLOSE_POLICY, ConnLink, HubEvent, Outbound};
-use crate::secret;
 use crate::storage::Device;
 
 /// Limits that keep one phone (or one attacker) from hurting the others.
@@ -136,38 +136,6 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize)]
 struct TokenQuery {
     token: Option<String>,
-}
-
-/// The token from `Authorization: Bearer …`, if there is one.
-pub fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ")?.trim();
-    (!token.is_empty()).then(|| token.to_owned())
-}
-
-/// The device a token belongs to, if it is valid and not revoked.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Device, Response> {
-    let storage = state.storage.clone();
-    let hash = secret::hash(token);
-    let found = tokio::task::spawn_blocking(move || storage.device_by_token(&hash)).await;
-    match found {
-        Ok(Ok(Some(d))) if !d.is_revoked() => Ok(d),
-        Ok(Ok(Some(_))) => Err(refuse(StatusCode::UNAUTHORIZED, "device_revoked")),
-        Ok(Ok(None)) => Err(refuse(StatusCode::UNAUTHORIZED, "unknown_token")),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "reading devices");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "token check task");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
-        }
-    }
-}
-
-/// A JSON error the app turns into a sentence in the user's language.
-pub fn refuse(status: StatusCode, code: &'static str) -> Response {
-    (status, axum::Json(serde_json::json!({ "error": code }))).into_response()
 }
 
 async fn upgrade(

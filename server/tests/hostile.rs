@@ -225,8 +225,6 @@ async fn hostile_clients_are_refused_and_everyone_else_is_served() {
             .load_incremental(&chunk.bytes)
             .expect("every stored chunk loads");
     }
-    let fresh = Phone::new("reader");
-    let _ = fresh;
     let (_, list) = automerge::ReadDoc::get(&stored, automerge::ROOT, "events")
         .unwrap()
         .unwrap();

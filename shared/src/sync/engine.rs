@@ -360,7 +360,7 @@ impl Engine {
         d.opened = true;
         self.docs.insert(id, d);
         let mut out = Vec::new();
-        self.after_change(id, None, &mut out);
+        self.after_change(id, &mut out);
         self.start_sync_everywhere(id, &mut out);
         out
     }
@@ -386,7 +386,7 @@ impl Engine {
             Event::Open { document } => self.open(document, &mut out),
             Event::LocalChange { document } => {
                 if self.docs.contains_key(&document) {
-                    self.after_change(document, None, &mut out);
+                    self.after_change(document, &mut out);
                     self.deliver_to_others(document, None, gate, &mut out);
                 }
             }
@@ -748,7 +748,7 @@ impl Engine {
         }
         let changed = d.doc.get_heads() != before;
         if changed {
-            self.after_change(document, Some(conn), out);
+            self.after_change(document, out);
             if self.config.coalesce {
                 self.changed.insert(document);
             } else {
@@ -779,7 +779,7 @@ impl Engine {
     }
 
     /// Saves what changed and compacts when the chunks outgrow the snapshot.
-    fn after_change(&mut self, document: DocumentId, _from: Option<ConnId>, out: &mut Vec<Effect>) {
+    fn after_change(&mut self, document: DocumentId, out: &mut Vec<Effect>) {
         let compact_above = self.config.compact_above;
         let Some(d) = self.docs.get_mut(&document) else {
             return;
