@@ -30,6 +30,9 @@ pub struct Community {
     pub announcements: Vec<Announcement>,
     pub courses: BTreeMap<String, Course>,
     pub roster: BTreeMap<String, RosterEntry>,
+    /// Which ledgers and rounds exist, for whom ([`directory`](crate::model::directory)).
+    #[serde(default, deserialize_with = "crate::model::directory::listings")]
+    pub documents: BTreeMap<String, crate::model::directory::Listing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -142,7 +145,7 @@ pub fn create(actor: &Actor, at: Millis, name: &str) -> Result<AutoCommit, Model
     let mut d = doc::create(DocKind::Community, actor)?;
     d.put(ROOT, "name", name)?;
     d.put(ROOT, "utc_offset_minutes", BEIJING_OFFSET_MINUTES)?;
-    for key in ["buildings", "posts", "courses", "roster"] {
+    for key in ["buildings", "posts", "courses", "roster", "documents"] {
         d.put_object(ROOT, key, automerge::ObjType::Map)?;
     }
     d.put_object(ROOT, "announcements", automerge::ObjType::List)?;
@@ -344,6 +347,33 @@ pub fn enrol(
     Ok(())
 }
 
+/// A person puts themselves on the roster when their phone joins, so staff
+/// and leads can assign them; a name already there (enrolled by staff) is
+/// kept as it is.
+pub fn introduce(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    display_name: &str,
+    building: Option<&str>,
+) -> Result<(), ModelError> {
+    doc::check(d, DocKind::Community)?;
+    let display_name = doc::required("display name", display_name)?;
+    let roster = doc::child(d, &ROOT, "roster")?;
+    if d.get(&roster, actor.person.as_str())?.is_some() {
+        return Ok(());
+    }
+    let entry = RosterEntry {
+        display_name,
+        role: actor.role,
+        source: None,
+        building: building.map(str::to_owned),
+    };
+    autosurgeon::reconcile_prop(d, &roster, actor.person.as_str(), &entry)?;
+    doc::commit(d, at, "introduce");
+    Ok(())
+}
+
 impl Community {
     /// The guideline's recommended categories for each building's current
     /// zone, with whether a post of that category exists.
@@ -381,6 +411,21 @@ pub(crate) mod tests {
 
     fn staff() -> Actor {
         Actor::seeded("staff-1", "phone-s", Role::Staff, 11)
+    }
+
+    #[test]
+    fn a_joining_phone_introduces_itself_once_and_keeps_an_enrolment() {
+        let mut d = create(&staff(), 0, "和平里").unwrap();
+        let v = Actor::seeded("v-1", "phone-v", Role::Volunteer, 12);
+        introduce(&mut d, &v, 1, " 小王 ", None).unwrap();
+        introduce(&mut d, &v, 2, "别名", None).unwrap();
+        let lead = Actor::seeded("l-1", "phone-l", Role::Lead, 13);
+        introduce(&mut d, &lead, 3, "李阿姨", Some("b3")).unwrap();
+        assert!(introduce(&mut d, &lead, 3, "  ", None).is_err());
+        let c = read(&d).unwrap();
+        assert_eq!(c.roster["v-1"].display_name, "小王");
+        assert_eq!(c.roster["v-1"].role, Role::Volunteer);
+        assert_eq!(c.roster["l-1"].building.as_deref(), Some("b3"));
     }
 
     pub(crate) fn sample_post() -> Post {

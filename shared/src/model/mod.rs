@@ -9,6 +9,8 @@
 //! - [`round`]: one round of field work (delivery, disinfection, testing,
 //!   patrol, welfare check, checkpoint shift): its stops and its event log.
 //! - [`volunteer`]: one volunteer's profile, training, shifts and attendance.
+//! - [`directory`]: which ledgers and rounds exist and for whom, kept in
+//!   the community document.
 //! - [`casebook`]: psychological-support follow-ups, for qualified volunteers
 //!   and staff only.
 //!
@@ -34,6 +36,7 @@ pub mod casebook;
 pub mod catalogue;
 pub mod civil;
 pub mod community;
+pub mod directory;
 pub mod doc;
 pub mod error;
 pub mod generate;

@@ -40,6 +40,20 @@ impl DocumentId {
         Self(bytes)
     }
 
+    /// The community document's id, derived from the community's id on the
+    /// relay: the relay creates the document when the community is created,
+    /// and every phone that joins knows where to find it without asking.
+    pub fn for_community(community: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(b"linli community document\0")
+            .chain_update(community.as_bytes())
+            .finalize();
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Self::from_random_bytes(bytes)
+    }
+
     pub fn from_bytes(bytes: [u8; 16]) -> Self {
         Self(bytes)
     }
@@ -112,6 +126,14 @@ impl<'de> serde::Deserialize<'de> for DocumentId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_community_document_id_is_stable_and_its_own() {
+        let a = DocumentId::for_community("c-1");
+        assert_eq!(a, DocumentId::for_community("c-1"));
+        assert_ne!(a, DocumentId::for_community("c-2"));
+        assert_eq!(a.as_bytes()[6] >> 4, 4, "shaped like a UUID v4");
+    }
 
     #[test]
     fn reads_an_id_written_by_automerge_repo() {

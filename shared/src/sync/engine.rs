@@ -1003,6 +1003,32 @@ impl Engine {
         }
     }
 
+    /// A phone asks again for the documents it has nothing of and that its
+    /// peers said they did not have (or would not give): the document may
+    /// have reached the relay since, or its scope may now admit this device.
+    /// Called when the directory lists something new, and from time to time.
+    pub fn retry_unavailable(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let mut again = Vec::new();
+        for (id, d) in &mut self.docs {
+            if !d.saved_heads.is_empty() || !d.opened {
+                continue;
+            }
+            for (conn, p) in &mut d.peers {
+                if p.unavailable {
+                    *p = PeerSync::new();
+                    p.last_activity = now;
+                    again.push((*conn, *id));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (conn, id) in again {
+            self.send_sync(conn, id, &mut OpenGate, &mut out);
+        }
+        out
+    }
+
     /// Sends a passing signal about an opened document to every peer (phone).
     pub fn broadcast_ephemeral(
         &mut self,
