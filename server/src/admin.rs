@@ -4,22 +4,57 @@
 use std::io::Write as _;
 
 use anyhow::{Context, bail};
-use linli_shared::model::actor::Role;
+use linli_shared::model::actor::{Actor, Role};
+use linli_shared::sync::{
+    chunk::{ChunkKind, StoredChunk},
+    document_id::DocumentId,
+    scope::Scope,
+};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
 use crate::api::{invite_fields, join_link};
 use crate::secret;
-use crate::storage::{NewDevice, NewInvite, Storage};
+use crate::storage::{NewDevice, NewInvite, Registration, Storage, Write};
 
 pub fn create_community(storage: &dyn Storage, name: &str) -> anyhow::Result<String> {
     let name = name.trim();
     if name.is_empty() {
         bail!("the community needs a name");
     }
-    let c = storage.create_community(name, secret::now_millis())?;
+    let now = secret::now_millis();
+    let c = storage.create_community(name, now)?;
+    write_community_document(storage, &c.id, &c.name, now)?;
     eprintln!("created community {:?}", c.name);
     Ok(c.id)
+}
+
+/// The relay writes the community's first document itself (name, catalogue,
+/// an empty directory), at an id every phone derives from the community id:
+/// two staff phones starting it offline would otherwise make two documents
+/// whose roots fight over every key.
+fn write_community_document(
+    storage: &dyn Storage,
+    community: &str,
+    name: &str,
+    now: i64,
+) -> anyhow::Result<DocumentId> {
+    let actor = Actor::new("relay", "relay", Role::Staff);
+    let mut doc = linli_shared::model::community::create(&actor, now, name)?;
+    let document = DocumentId::for_community(community);
+    let registration = Registration {
+        document,
+        community: community.to_owned(),
+        scope: Scope::Community,
+        creator: "relay".to_owned(),
+        created_at: now,
+    };
+    storage.register(&registration)?;
+    storage.write(&[Write::Chunk {
+        document,
+        chunk: StoredChunk::new(ChunkKind::Snapshot, doc.save()),
+    }])?;
+    Ok(document)
 }
 
 /// `7d`, `12h`, `30m` → milliseconds.

@@ -51,6 +51,19 @@ struct RedeemRequest {
 struct DeviceView {
     device: Device,
     community: Community,
+    /// Where the community document lives (`DocumentId::for_community`).
+    community_document: DocumentId,
+}
+
+impl DeviceView {
+    fn new(device: Device, community: Community) -> Self {
+        let community_document = DocumentId::for_community(&community.id);
+        DeviceView {
+            device,
+            community,
+            community_document,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -80,10 +93,7 @@ async fn redeem(State(state): State<AppState>, body: Option<Json<RedeemRequest>>
             tracing::info!(device = %r.device.id, community = %r.community.id, role = r.device.role.as_str(), "invite redeemed");
             Json(Redeemed {
                 token,
-                view: DeviceView {
-                    device: r.device,
-                    community: r.community,
-                },
+                view: DeviceView::new(r.device, r.community),
             })
             .into_response()
         }
@@ -107,7 +117,7 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
     };
     let id = device.community.clone();
     match blocking(&state, move |s| s.community(&id)).await {
-        Ok(Some(community)) => Json(DeviceView { device, community }).into_response(),
+        Ok(Some(community)) => Json(DeviceView::new(device, community)).into_response(),
         Ok(None) => refuse(StatusCode::NOT_FOUND, "community_unknown"),
         Err(r) => r,
     }
