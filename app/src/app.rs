@@ -1,4 +1,5 @@
-//! The root component and the frame (header, content, footer) of every screen.
+//! The root component and the frame (header, banners, content, footer) of
+//! every screen.
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -7,17 +8,23 @@ use leptos_router::{
 };
 
 use crate::{
+    boot::Boot,
     browser,
-    components::{ConnectionStatus, LanguageSwitch, StorageStatus},
+    components::{Banners, ConnectionStatus, LanguageSwitch, StorageStatus, SyncStatus},
     i18n::*,
-    pages::{Home, NotFound},
+    pages::{DevicePage, Home, InvitePage, JoinPage, NewRound, NotFound, RoundPage},
 };
 
 #[component]
-pub fn App() -> impl IntoView {
-    // Online state is shared through context: the indicator shows it now, and
-    // the sync client will follow the same signal.
+pub fn App(boot: Boot) -> impl IntoView {
+    // Online state is shared through context: the indicator shows it, and the
+    // sync client follows the browser's own events.
     provide_context(browser::online::watch());
+    if let Boot::Joined(repo) = &boot {
+        // One reading of the community for every screen.
+        crate::reading::community(repo);
+    }
+    provide_context(boot);
     view! {
         <I18nContextProvider>
             <Router>
@@ -27,21 +34,40 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The repo of a joined phone, for screens that need it.
+pub fn use_repo() -> Option<crate::repo::Repo> {
+    match use_context::<Boot>() {
+        Some(Boot::Joined(repo)) => Some(repo),
+        _ => None,
+    }
+}
+
 #[component]
 fn Frame() -> impl IntoView {
     let i18n = use_i18n();
+    let joined = use_repo().is_some();
     view! {
         <header class="topbar">
             <a class="brand" href="/">
                 <img src="/icons/icon.svg" alt="" width="32" height="32" />
                 <span class="brand-name">{t!(i18n, app_name)}</span>
             </a>
-            <ConnectionStatus />
+            {if joined {
+                view! { <SyncStatus /> }.into_any()
+            } else {
+                view! { <ConnectionStatus /> }.into_any()
+            }}
             <LanguageSwitch />
         </header>
+        <Banners />
         <main class="content">
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home />
+                <Route path=path!("/join") view=JoinPage />
+                <Route path=path!("/device") view=DevicePage />
+                <Route path=path!("/invite") view=InvitePage />
+                <Route path=path!("/rounds/new") view=NewRound />
+                <Route path=path!("/round/:id") view=RoundPage />
             </Routes>
         </main>
         <footer class="footer">

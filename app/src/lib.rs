@@ -1,10 +1,16 @@
 //! Linli's phone app.
 //!
 //! - [`app`]: the root component: i18n, router, and the frame every screen shares.
+//! - [`boot`]: what is read before the first screen (store, membership, documents).
 //! - [`pages`]: one file per screen.
-//! - [`components`]: pieces used across screens (connection, language, storage).
+//! - [`components`]: pieces used across screens (sync status, banners, QR codes).
+//! - [`repo`]: the phone's documents: the shared sync engine over IndexedDB and
+//!   a WebSocket to the relay.
+//! - [`store`]: IndexedDB: chunks, snapshots, schema migrations.
+//! - [`session`]: the device's membership (token, role, building).
+//! - [`api`]: the relay's HTTP API.
 //! - [`browser`]: the browser facts the UI follows (online state, persistent
-//!   storage), each read in one place.
+//!   storage, the camera), each read in one place.
 //! - `i18n`: generated from `locales/*.json` by `leptos_i18n` (zh-CN first, en).
 
 // leptos_i18n 0.6 prefers codegen in build.rs, but its build crate brings ICU's
@@ -16,16 +22,46 @@ mod locales {
 }
 pub use locales::i18n;
 
+pub mod api;
 pub mod app;
+pub mod boot;
 pub mod browser;
 pub mod components;
 pub mod pages;
+pub mod reading;
+pub mod repo;
+pub mod session;
+pub mod store;
 
-/// Entry point: replaces the loading splash with the app.
+/// Entry point: reads the store, then replaces the loading splash with the app.
 pub fn start() {
     console_error_panic_hook::set_once();
-    if let Some(splash) = leptos::prelude::document().get_element_by_id("splash") {
-        splash.remove();
+    mark("linli:wasm-started");
+    wasm_bindgen_futures::spawn_local(async {
+        let boot = boot::boot().await;
+        mark("linli:documents-loaded");
+        if let Some(splash) = leptos::prelude::document().get_element_by_id("splash") {
+            splash.remove();
+        }
+        leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App boot /> });
+        mark("linli:first-screen");
+    });
+}
+
+/// Fills `{name}` placeholders in a translated text (for texts that end up
+/// in attributes and dialogs, where the i18n macros give plain strings).
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
     }
-    leptos::mount::mount_to_body(app::App);
+    out
+}
+
+/// A performance mark (`performance.getEntriesByType("mark")`), so the
+/// first-screen benchmark can say where the time goes.
+pub fn mark(name: &str) {
+    if let Some(p) = leptos::prelude::window().performance() {
+        let _ = p.mark(name);
+    }
 }

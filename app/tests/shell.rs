@@ -22,13 +22,20 @@ async fn tick() {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-fn mount() -> (
+/// The app as a phone that has not joined sees it.
+async fn mount() -> (
     web_sys::HtmlElement,
     leptos::mount::UnmountHandle<impl Mountable>,
 ) {
+    let store = linli_app::store::Store::open("linli-shell-test")
+        .await
+        .expect("IndexedDB opens");
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone(), linli_app::app::App);
+    let boot = linli_app::boot::Boot::NotJoined(store);
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! { <linli_app::app::App boot=boot.clone() /> }
+    });
     (host, handle)
 }
 
@@ -57,7 +64,7 @@ fn set_locale_cookie(value: &str) {
 #[wasm_bindgen_test]
 async fn renders_chinese_first() {
     set_locale_cookie("zh-CN");
-    let (host, _handle) = mount();
+    let (host, _handle) = mount().await;
     tick().await;
     assert_eq!(text_of(&host, "h1"), "欢迎使用邻里");
     assert_eq!(html_lang(), "zh-CN");
@@ -67,7 +74,7 @@ async fn renders_chinese_first() {
 #[wasm_bindgen_test]
 async fn indicator_follows_online_and_offline_events() {
     set_locale_cookie("zh-CN");
-    let (host, _handle) = mount();
+    let (host, _handle) = mount().await;
     tick().await;
     let indicator = host.query_selector(".connection").unwrap().unwrap();
     let online = window().navigator().on_line();
@@ -101,7 +108,7 @@ async fn indicator_follows_online_and_offline_events() {
 #[wasm_bindgen_test]
 async fn language_switch_changes_text_and_html_lang() {
     set_locale_cookie("zh-CN");
-    let (host, _handle) = mount();
+    let (host, _handle) = mount().await;
     tick().await;
     let button: web_sys::HtmlElement = host
         .query_selector(".language-switch")
@@ -122,7 +129,7 @@ async fn language_switch_changes_text_and_html_lang() {
 
 #[wasm_bindgen_test]
 async fn storage_status_reports_an_answer() {
-    let (host, _handle) = mount();
+    let (host, _handle) = mount().await;
     for _ in 0..50 {
         tick().await;
         let state = host

@@ -1,0 +1,132 @@
+//! Staff invite people from the phone: choose the role (and a lead's
+//! building), get a join link and its QR code to show or send. Minting needs
+//! the network; the link works once scanned or opened on the new phone.
+
+use leptos::prelude::*;
+use linli_shared::model::Role;
+use serde::Deserialize;
+
+use crate::{
+    api::{self, ApiError},
+    app::use_repo,
+    components::qr_code::QrCode,
+    i18n::*,
+    reading,
+};
+
+#[derive(Deserialize)]
+struct Minted {
+    link: String,
+}
+
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(repo) = use_repo() else {
+        return view! { <p>{t!(i18n, not_joined_short)}</p> }.into_any();
+    };
+    let session = repo.session();
+    if session.role != Role::Staff {
+        return view! { <section class="card"><p class="error">{t!(i18n, invite_staff_only)}</p></section> }.into_any();
+    }
+    let community = reading::community(&repo);
+    let role = RwSignal::new("volunteer".to_owned());
+    let building = RwSignal::new(String::new());
+    let uses = RwSignal::new("20".to_owned());
+    let link = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let token = session.token.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let r = role.get_untracked();
+        let b = building.get_untracked();
+        if r == "lead" && b.is_empty() {
+            error.set(Some(t_string!(i18n, invite_error_building).to_string()));
+            return;
+        }
+        let Ok(n) = uses.get_untracked().trim().parse::<u32>() else {
+            error.set(Some(t_string!(i18n, invite_error_uses).to_string()));
+            return;
+        };
+        if !(1..=500).contains(&n) {
+            error.set(Some(t_string!(i18n, invite_error_uses).to_string()));
+            return;
+        }
+        let body = serde_json::json!({
+            "role": r,
+            "building": if r == "lead" { Some(b) } else { None },
+            "uses": n,
+            "expires_in_hours": 72,
+        });
+        let token = token.clone();
+        busy.set(true);
+        error.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let result: Result<Minted, ApiError> =
+                api::call("POST", "/api/invites", Some(&token), Some(&body)).await;
+            busy.set(false);
+            match result {
+                Ok(m) => link.set(Some(m.link)),
+                Err(ApiError::Network) => {
+                    error.set(Some(t_string!(i18n, invite_error_network).to_string()))
+                }
+                Err(e) => error.set(Some(crate::fill(
+                    t_string!(i18n, join_error_other),
+                    &[("code", e.code().to_owned())],
+                ))),
+            }
+        });
+    };
+    let buildings = move || {
+        community.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    c.buildings
+                        .iter()
+                        .map(|(id, b)| (id.clone(), b.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="card">
+            <h1>{t!(i18n, invite_title)}</h1>
+            <form class="stack" on:submit=submit>
+                <label for="invite-role">{t!(i18n, invite_role)}</label>
+                <select id="invite-role" name="invite-role" on:change=move |ev| { role.set(event_target_value(&ev)); link.set(None); }>
+                    <option value="volunteer" selected>{t!(i18n, role_volunteer_name)}</option>
+                    <option value="lead">{t!(i18n, role_lead_name)}</option>
+                    <option value="staff">{t!(i18n, role_staff_name)}</option>
+                </select>
+                <Show when=move || role.get() == "lead">
+                    <label for="invite-building">{t!(i18n, round_building)}</label>
+                    <select id="invite-building" name="invite-building" on:change=move |ev| building.set(event_target_value(&ev))>
+                        <option value="">{t!(i18n, round_building_choose)}</option>
+                        {move || buildings().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </Show>
+                <label for="invite-uses">{t!(i18n, invite_uses)}</label>
+                <input id="invite-uses" name="invite-uses" type="number" inputmode="numeric" min="1" max="500"
+                    prop:value=move || uses.get() on:input=move |ev| uses.set(event_target_value(&ev)) />
+                <button class="button button-primary button-block" type="submit" data-action="mint" disabled=move || busy.get()>
+                    {t!(i18n, invite_create)}
+                </button>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            </form>
+        </section>
+        {move || link.get().map(|l| {
+            let text = Signal::derive({ let l = l.clone(); move || l.clone() });
+            view! {
+                <section class="card invite-result">
+                    <h2>{t!(i18n, invite_show)}</h2>
+                    <QrCode text label=t_string!(i18n, invite_qr_label).to_string() />
+                    <p class="link" data-invite-link=l.clone()><a href=l.clone()>{l.clone()}</a></p>
+                    <p class="muted">{t!(i18n, invite_expires)}</p>
+                </section>
+            }
+        })}
+    }
+    .into_any()
+}

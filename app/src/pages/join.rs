@@ -1,0 +1,188 @@
+//! Joining a community: the invite link (`/join#CODE`, the code in the
+//! fragment so it never reaches a server log) is exchanged once for this
+//! device's token; the phone keeps it and opens its role's home. Needs the
+//! network this one time; everything after works offline.
+
+use leptos::prelude::*;
+use linli_shared::model::Role;
+use serde::Deserialize;
+
+use crate::{
+    api::{self, ApiError},
+    app::use_repo,
+    boot::{Boot, INTRODUCE},
+    i18n::*,
+    repo::tabs,
+    session::Session,
+};
+
+/// The invite code in a scanned or pasted text: a join link or a bare code.
+pub fn invite_code(text: &str) -> Option<String> {
+    let text = text.trim();
+    let code = match text.split_once('#') {
+        Some((before, after)) if before.ends_with("/join") || before.is_empty() => after,
+        Some(_) => return None,
+        None => text,
+    };
+    let ok = (8..=64).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric());
+    ok.then(|| code.to_owned())
+}
+
+#[derive(Deserialize)]
+struct Redeemed {
+    token: String,
+    device: RedeemedDevice,
+    community: RedeemedCommunity,
+}
+
+#[derive(Deserialize)]
+struct RedeemedDevice {
+    id: String,
+    role: Role,
+    #[serde(default)]
+    building: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RedeemedCommunity {
+    id: String,
+    name: String,
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(repo) = use_repo() {
+        let name = repo.session().community_name;
+        return view! {
+            <section class="card">
+                <h1>{t!(i18n, join_title)}</h1>
+                <p data-joined="already">{t!(i18n, join_already, community = name)}</p>
+                <a class="button" href="/">{t!(i18n, back_home)}</a>
+            </section>
+        }
+        .into_any();
+    }
+    let store = match use_context::<Boot>() {
+        Some(Boot::NotJoined(store)) => Some(store),
+        _ => None,
+    };
+    let hash = window().location().hash().unwrap_or_default();
+    let code = invite_code(&hash);
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let message = move |e: &ApiError| -> String {
+        match e.code() {
+            "network" => t_string!(i18n, join_error_network).to_string(),
+            "invite_unknown" => t_string!(i18n, join_error_unknown).to_string(),
+            "invite_expired" => t_string!(i18n, join_error_expired).to_string(),
+            "invite_used_up" => t_string!(i18n, join_error_used_up).to_string(),
+            "invite_revoked" => t_string!(i18n, join_error_revoked).to_string(),
+            other => crate::fill(
+                t_string!(i18n, join_error_other),
+                &[("code", (other.to_owned()).to_string())],
+            )
+            .to_string(),
+        }
+    };
+    let submit = {
+        let code = code.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let Some(code) = code.clone() else { return };
+            let person = name.get_untracked().trim().to_owned();
+            if person.is_empty() {
+                error.set(Some(t_string!(i18n, join_error_name).to_string()));
+                return;
+            }
+            let Some(store) = store.clone() else {
+                error.set(Some(t_string!(i18n, storage_unavailable).to_string()));
+                return;
+            };
+            busy.set(true);
+            error.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                let body = serde_json::json!({ "code": code, "device_name": person });
+                let result: Result<Redeemed, ApiError> =
+                    api::call("POST", "/api/invites/redeem", None, Some(&body)).await;
+                match result {
+                    Ok(r) => {
+                        let session = Session {
+                            token: r.token,
+                            device: r.device.id,
+                            name: person,
+                            role: r.device.role,
+                            building: r.device.building,
+                            community: r.community.id,
+                            community_name: r.community.name,
+                        };
+                        let saved = match session.save(&store).await {
+                            Ok(()) => store.put_meta(INTRODUCE, "1").await,
+                            Err(e) => Err(e),
+                        };
+                        match saved {
+                            Ok(()) => {
+                                tabs::membership_changed();
+                                let _ = window().location().replace("/");
+                            }
+                            Err(e) => {
+                                busy.set(false);
+                                error.set(Some(format!(
+                                    "{} ({e})",
+                                    t_string!(i18n, storage_unavailable)
+                                )));
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        busy.set(false);
+                        error.set(Some(message(&e)));
+                    }
+                }
+            });
+        }
+    };
+    view! {
+        <section class="card">
+            <h1>{t!(i18n, join_title)}</h1>
+            {match code {
+                None => view! {
+                    <p class="error" role="alert">{t!(i18n, join_bad_link)}</p>
+                    <a class="button" href="/">{t!(i18n, back_home)}</a>
+                }
+                    .into_any(),
+                Some(_) => view! {
+                    <p>{t!(i18n, join_explain)}</p>
+                    <form class="stack" on:submit=submit>
+                        <label for="person-name">{t!(i18n, join_name_label)}</label>
+                        <input
+                            id="person-name"
+                            name="person-name"
+                            autocomplete="name"
+                            maxlength="40"
+                            required
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                        />
+                        <button
+                            class="button button-primary button-block"
+                            type="submit"
+                            data-action="join"
+                            disabled=move || busy.get()
+                        >
+                            {move || if busy.get() {
+                                t_string!(i18n, join_busy).to_string()
+                            } else {
+                                t_string!(i18n, join_button).to_string()
+                            }}
+                        </button>
+                        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    </form>
+                }
+                    .into_any(),
+            }}
+        </section>
+    }
+    .into_any()
+}

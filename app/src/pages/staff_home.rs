@@ -1,0 +1,133 @@
+//! Community staff's home: the community's buildings (adding one also starts
+//! its household ledger), every round with its progress, and invitations.
+
+use leptos::prelude::*;
+use linli_shared::{
+    model::{
+        community,
+        directory::{self, Listing},
+        doc::DocKind,
+        ledger,
+    },
+    sync::{document_id::DocumentId, scope::Scope},
+};
+
+use crate::{app::use_repo, components::RoundList, i18n::*, reading, repo::Repo};
+
+/// Adds a building to the community and starts its ledger, listed for staff
+/// and the building's leads.
+pub fn add_building(repo: &Repo, name: &str) -> Result<(), String> {
+    let community_doc = repo.session().community_document();
+    let at = reading::now();
+    let building = repo
+        .change(&community_doc, |d, actor| {
+            community::add_building(d, actor, at, name)
+        })
+        .map_err(|e| e.to_string())?;
+    let actor = repo.session().actor();
+    let ledger_doc = ledger::create(&actor, at, &building).map_err(|e| e.to_string())?;
+    let id = DocumentId::random();
+    let scope = Scope::Building {
+        building: building.clone(),
+    };
+    repo.create(id, ledger_doc, Some(scope.clone()));
+    let listing = Listing {
+        kind: DocKind::Ledger,
+        title: name.trim().to_owned(),
+        building: Some(building),
+        date: String::new(),
+        scope,
+        by: String::new(),
+        at,
+    };
+    repo.change(&community_doc, |d, actor| {
+        directory::list(d, actor, at, &id.to_string(), listing)
+    })
+    .map_err(|e| e.to_string())
+}
+
+#[component]
+pub fn StaffHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let repo = use_repo().expect("joined");
+    let session = repo.session();
+    let community = reading::community(&repo);
+    let new_building = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let add = {
+        let repo = repo.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let name = new_building.get_untracked();
+            if name.trim().is_empty() {
+                error.set(Some(t_string!(i18n, building_name_missing).to_string()));
+                return;
+            }
+            match add_building(&repo, &name) {
+                Ok(()) => {
+                    new_building.set(String::new());
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+            }
+        }
+    };
+    let buildings = move || {
+        community.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    c.buildings
+                        .iter()
+                        .map(|(id, b)| (id.clone(), b.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="card">
+            <h1 data-community>
+                {move || community.with(|c| c.as_ref().map(|c| c.name.clone())).unwrap_or(session.community_name.clone())}
+            </h1>
+            <p class="muted">{t!(i18n, greeting_staff, name = session.name.clone())}</p>
+            <Show when=move || community.with(Option::is_none)>
+                <p class="notice">{t!(i18n, community_not_here)}</p>
+            </Show>
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, rounds_title)}</h2>
+            <RoundList />
+            <a class="button button-primary button-block" href="/rounds/new" data-action="new-round">
+                {t!(i18n, round_new)}
+            </a>
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, buildings_title)}</h2>
+            <ul class="list buildings">
+                <For
+                    each=buildings
+                    key=|(id, name)| (id.clone(), name.clone())
+                    children=move |(id, name)| view! { <li data-building=id>{name}</li> }
+                />
+            </ul>
+            <form class="row" on:submit=add>
+                <input
+                    name="building-name"
+                    aria-label=move || t_string!(i18n, building_name_label).to_string()
+                    placeholder=move || t_string!(i18n, building_name_placeholder).to_string()
+                    prop:value=move || new_building.get()
+                    on:input=move |ev| new_building.set(event_target_value(&ev))
+                />
+                <button class="button" type="submit" data-action="add-building">
+                    {t!(i18n, building_add)}
+                </button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, invite_title)}</h2>
+            <p class="muted">{t!(i18n, invite_explain)}</p>
+            <a class="button button-block" href="/invite" data-action="invite">{t!(i18n, invite_open)}</a>
+        </section>
+    }
+}

@@ -1,0 +1,48 @@
+//! A volunteer's home: the rounds they are assigned to, and the community's
+//! latest announcements.
+
+use leptos::prelude::*;
+
+use crate::{app::use_repo, components::RoundList, i18n::*, reading};
+
+#[component]
+pub fn VolunteerHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let repo = use_repo().expect("joined");
+    let session = repo.session();
+    let community = reading::community(&repo);
+    let announcements = move || {
+        community.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    c.announcements
+                        .iter()
+                        .rev()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="card">
+            <h1>{t!(i18n, my_tasks)}</h1>
+            <p class="muted">{t!(i18n, greeting_volunteer, name = session.name.clone())}</p>
+            <RoundList />
+        </section>
+        <Show when=move || !announcements().is_empty()>
+            <section class="card">
+                <h2>{t!(i18n, announcements_title)}</h2>
+                <ul class="list">
+                    {move || {
+                        announcements()
+                            .into_iter()
+                            .map(|a| view! { <li><strong>{a.title}</strong><p>{a.body}</p></li> })
+                            .collect_view()
+                    }}
+                </ul>
+            </section>
+        </Show>
+    }
+}

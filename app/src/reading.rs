@@ -1,0 +1,99 @@
+//! What screens read from the phone's documents, as memos that follow every
+//! change (local, from the relay, or from another tab).
+
+use leptos::prelude::*;
+use linli_shared::{
+    model::{
+        civil::{Day, Millis},
+        community::{self, Community},
+        directory::{self, Listing},
+        doc::DocKind,
+        ledger::{self, Ledger},
+        round::{self, Round},
+    },
+    sync::document_id::DocumentId,
+};
+
+use crate::repo::{Repo, now_ms};
+
+/// The community document (None until it has reached this phone): one memo
+/// for the whole app, read once per change, however many screens use it.
+pub fn community(repo: &Repo) -> Memo<Option<Community>> {
+    #[derive(Clone, Copy)]
+    struct Shared(Memo<Option<Community>>);
+    if let Some(Shared(m)) = use_context::<Shared>() {
+        return m;
+    }
+    let repo = repo.clone();
+    let id = repo.session().community_document();
+    let memo = Memo::new(move |_| {
+        repo.signals.revision.track();
+        repo.read(&id, |d| community::read(d).ok()).flatten()
+    });
+    provide_context(Shared(memo));
+    memo
+}
+
+/// The listed documents this device may see, of one kind.
+pub fn listings(
+    community: Memo<Option<Community>>,
+    repo: &Repo,
+    kind: DocKind,
+) -> Memo<Vec<(DocumentId, Listing)>> {
+    let session = repo.session();
+    Memo::new(move |_| {
+        community.with(|c| {
+            let Some(c) = c else { return Vec::new() };
+            let mut out: Vec<(DocumentId, Listing)> =
+                directory::visible_to(&c.documents, &session.member())
+                    .into_iter()
+                    .filter(|(_, l)| l.kind == kind)
+                    .filter_map(|(id, l)| Some((id.parse().ok()?, l.clone())))
+                    .collect();
+            // Newest day first, then newest listing.
+            out.sort_by(|a, b| (&b.1.date, b.1.at).cmp(&(&a.1.date, a.1.at)));
+            out
+        })
+    })
+}
+
+pub fn round(repo: &Repo, id: DocumentId) -> Memo<Option<Round>> {
+    let repo = repo.clone();
+    Memo::new(move |_| {
+        repo.signals.revision.track();
+        repo.read(&id, |d| round::read(d).ok()).flatten()
+    })
+}
+
+pub fn ledger(repo: &Repo, id: DocumentId) -> Memo<Option<Ledger>> {
+    let repo = repo.clone();
+    Memo::new(move |_| {
+        repo.signals.revision.track();
+        repo.read(&id, |d| ledger::read(d).ok()).flatten()
+    })
+}
+
+/// Now, in ms since 1970.
+pub fn now() -> Millis {
+    now_ms() as Millis
+}
+
+/// Today in the community's time zone.
+pub fn today(c: Option<&Community>) -> Day {
+    let offset = c.map_or(linli_shared::model::civil::BEIJING_OFFSET_MINUTES, |c| {
+        c.utc_offset_minutes
+    });
+    Day::of(now(), offset)
+}
+
+/// A building's name, or its id when the community does not know it (yet).
+pub fn building_name(c: Option<&Community>, id: &str) -> String {
+    c.and_then(|c| c.buildings.get(id))
+        .map_or_else(|| id.to_owned(), |b| b.name.clone())
+}
+
+/// A person's name from the roster, or a short form of the id.
+pub fn person_name(c: Option<&Community>, id: &str) -> String {
+    c.and_then(|c| c.roster.get(id))
+        .map_or_else(|| id.chars().take(6).collect(), |r| r.display_name.clone())
+}

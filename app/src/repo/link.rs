@@ -1,0 +1,262 @@
+//! The link to the relay: one WebSocket to `/sync?token=…` at a time,
+//! reconnecting with exponential backoff and jitter (1 s doubling to 5 min,
+//! so a relay that is down for days is not hammered), and at once when the
+//! browser comes online, when the app becomes visible, or when the user taps
+//! "sync now". The engine resyncs every open document on each connection.
+
+use futures::{FutureExt, StreamExt, channel::mpsc, select};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use linli_shared::sync::engine::Event;
+use wasm_bindgen::{JsCast, closure::Closure};
+
+use super::{Link, Repo};
+use crate::api::{self, ApiError};
+
+/// The relay closes with this code when the device has been revoked.
+const CLOSE_REVOKED: u16 = 4401;
+const FIRST_DELAY_MS: f64 = 1_000.0;
+const MAX_DELAY_MS: f64 = 300_000.0;
+
+enum SocketEvent {
+    Open,
+    Frame(Vec<u8>),
+    Closed(u16),
+}
+
+/// Backoff before attempt `failures` (≥ 1): doubling, capped, with jitter
+/// between half and all of it, so phones that lost the relay together do
+/// not all return in the same second.
+pub fn backoff_ms(failures: u32, random: f64) -> f64 {
+    let full =
+        (FIRST_DELAY_MS * 2f64.powi(failures.saturating_sub(1).min(20) as i32)).min(MAX_DELAY_MS);
+    full * (0.5 + 0.5 * random.clamp(0.0, 1.0))
+}
+
+fn online() -> bool {
+    window().navigator().on_line()
+}
+
+pub fn spawn(repo: Repo, wake: mpsc::UnboundedReceiver<()>) {
+    // Wake-ups: the network returns, the app is looked at again.
+    let on_online = {
+        let repo = repo.clone();
+        window_event_listener(leptos::ev::online, move |_| repo.wake())
+    };
+    let on_offline = {
+        let repo = repo.clone();
+        // The browser knows first: drop the socket rather than wait for a ping.
+        window_event_listener(leptos::ev::offline, move |_| repo.drop_socket())
+    };
+    let on_visible = {
+        let repo = repo.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                repo.wake();
+            }
+        })
+    };
+    let _ = document()
+        .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+    on_visible.forget();
+    std::mem::forget((on_online, on_offline));
+    wasm_bindgen_futures::spawn_local(run(repo, wake));
+}
+
+async fn run(repo: Repo, mut wake: mpsc::UnboundedReceiver<()>) {
+    let mut failures: u32 = 0;
+    loop {
+        if repo.signals.link.get_untracked() == Link::Revoked {
+            return;
+        }
+        if !online() {
+            repo.signals.link.set(Link::Offline);
+            if wake.next().await.is_none() {
+                return;
+            }
+            continue;
+        }
+        repo.signals.link.set(Link::Connecting);
+        repo.declare_scopes().await;
+        if repo.signals.link.get_untracked() == Link::Revoked {
+            return;
+        }
+        let joined = connect_once(&repo).await;
+        if repo.signals.link.get_untracked() == Link::Revoked {
+            return;
+        }
+        repo.signals.link.set(Link::Offline);
+        if joined {
+            failures = 0;
+        } else {
+            failures += 1;
+            // A socket refused at the handshake hides its status; ask the API
+            // whether this device is still a member.
+            if failures >= 2 && repo.check_membership().await {
+                return;
+            }
+        }
+        let delay = if joined {
+            // A relay that let us in and then closed is restarting, most likely.
+            backoff_ms(1, js_sys::Math::random())
+        } else {
+            backoff_ms(failures, js_sys::Math::random())
+        };
+        // Drain wake-ups that arrived while connected.
+        while wake.try_recv().is_ok() {}
+        select! {
+            _ = TimeoutFuture::new(delay as u32).fuse() => {}
+            w = wake.next() => if w.is_none() { return },
+        }
+    }
+}
+
+fn sync_url(token: &str) -> String {
+    let location = window().location();
+    let protocol = if location.protocol().unwrap_or_default() == "https:" {
+        "wss:"
+    } else {
+        "ws:"
+    };
+    let host = location.host().unwrap_or_default();
+    format!("{protocol}//{host}/sync?token={token}")
+}
+
+/// One connection, from open to close. Returns whether the relay let us join.
+async fn connect_once(repo: &Repo) -> bool {
+    let token = repo.session().token;
+    let Ok(socket) = web_sys::WebSocket::new(&sync_url(&token)) else {
+        return false;
+    };
+    socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
+    let (tx, mut rx) = mpsc::unbounded::<SocketEvent>();
+    let on_open = {
+        let tx = tx.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            let _ = tx.unbounded_send(SocketEvent::Open);
+        })
+    };
+    let on_message = {
+        let tx = tx.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            if let Ok(buffer) = e.data().dyn_into::<js_sys::ArrayBuffer>() {
+                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                let _ = tx.unbounded_send(SocketEvent::Frame(bytes));
+            }
+        })
+    };
+    let on_close = {
+        let tx = tx.clone();
+        Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |e: web_sys::CloseEvent| {
+            let _ = tx.unbounded_send(SocketEvent::Closed(e.code()));
+        })
+    };
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    let conn = repo.attach(socket.clone());
+    let mut joined = false;
+    while let Some(event) = rx.next().await {
+        match event {
+            SocketEvent::Open => repo.handle(Event::Connected { conn }),
+            SocketEvent::Frame(bytes) => {
+                repo.handle(Event::Received { conn, bytes });
+                if repo.inner.borrow().engine.peer_of(conn).is_some() {
+                    joined = true;
+                }
+                repo.check_confirmed();
+            }
+            SocketEvent::Closed(code) => {
+                if code == CLOSE_REVOKED {
+                    repo.signals.link.set(Link::Revoked);
+                }
+                break;
+            }
+        }
+    }
+    socket.set_onopen(None);
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+    repo.detach(conn);
+    joined
+}
+
+impl Repo {
+    fn attach(&self, socket: web_sys::WebSocket) -> u64 {
+        let mut inner = self.inner.borrow_mut();
+        let conn = inner.next_conn;
+        inner.next_conn += 1;
+        inner.socket = Some((conn, socket));
+        conn
+    }
+
+    fn detach(&self, conn: u64) {
+        let was = {
+            let mut inner = self.inner.borrow_mut();
+            match &inner.socket {
+                Some((c, _)) if *c == conn => inner.socket.take(),
+                _ => None,
+            }
+        };
+        if let Some((_, socket)) = was {
+            let _ = socket.close();
+        }
+        self.handle(Event::Disconnected { conn });
+    }
+
+    /// Closes the socket (the browser went offline); the loop notices.
+    pub fn drop_socket(&self) {
+        let socket = self.inner.borrow().socket.as_ref().map(|(_, s)| s.clone());
+        if let Some(socket) = socket {
+            let _ = socket.close();
+        }
+    }
+
+    /// Tells the relay the scopes of documents this phone started, before
+    /// their content goes out (otherwise they would be "creator and staff").
+    pub(super) async fn declare_scopes(&self) {
+        let (pending, token) = {
+            let inner = self.inner.borrow();
+            (inner.pending_scopes.clone(), inner.session.token.clone())
+        };
+        if pending.is_empty() {
+            return;
+        }
+        let mut done = Vec::new();
+        for p in &pending {
+            let path = format!("/api/documents/{}/scope", p.document);
+            let body = serde_json::json!({ "scope": p.scope });
+            match api::call::<_, serde_json::Value>("PUT", &path, Some(&token), Some(&body)).await {
+                Ok(_) => done.push(p.document),
+                Err(ApiError::Network) => return,
+                Err(ApiError::Refused { status: 401, .. }) => {
+                    self.signals.link.set(Link::Revoked);
+                    return;
+                }
+                // Refused for good (not ours to scope): keep the default.
+                Err(e) => {
+                    leptos::logging::warn!("scope of {} refused: {}", p.document, e.code());
+                    done.push(p.document);
+                }
+            }
+        }
+        self.inner
+            .borrow_mut()
+            .pending_scopes
+            .retain(|p| !done.contains(&p.document));
+        self.save_pending_scopes();
+    }
+
+    /// Asks `/api/me`; marks the device revoked (and returns true) when the
+    /// relay no longer knows it.
+    async fn check_membership(&self) -> bool {
+        let token = self.session().token;
+        match api::call::<(), serde_json::Value>("GET", "/api/me", Some(&token), None).await {
+            Err(ApiError::Refused { status: 401, .. }) => {
+                self.signals.link.set(Link::Revoked);
+                true
+            }
+            _ => false,
+        }
+    }
+}

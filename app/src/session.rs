@@ -1,0 +1,57 @@
+//! The device's membership: what redeeming an invite gave this phone. Kept in
+//! the store's meta records (never in the URL, never logged).
+
+use linli_shared::{
+    model::{Actor, Role},
+    sync::{document_id::DocumentId, scope::Member},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::store::{self, Store};
+
+const KEY: &str = "session";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The device token for `/sync` and the API.
+    pub token: String,
+    pub device: String,
+    /// The person's name as they gave it when joining.
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub building: Option<String>,
+    pub community: String,
+    pub community_name: String,
+}
+
+impl Session {
+    pub async fn load(store: &Store) -> store::Result<Option<Session>> {
+        Ok(store
+            .get_meta(KEY)
+            .await?
+            .and_then(|text| serde_json::from_str(&text).ok()))
+    }
+
+    pub async fn save(&self, store: &Store) -> store::Result<()> {
+        let text = serde_json::to_string(self).unwrap_or_default();
+        store.put_meta(KEY, &text).await
+    }
+
+    /// One phone is one person: the device id names both.
+    pub fn actor(&self) -> Actor {
+        Actor::new(self.device.clone(), self.device.clone(), self.role)
+    }
+
+    pub fn member(&self) -> Member<'_> {
+        Member {
+            device: &self.device,
+            role: self.role,
+            building: self.building.as_deref(),
+        }
+    }
+
+    pub fn community_document(&self) -> DocumentId {
+        DocumentId::for_community(&self.community)
+    }
+}
