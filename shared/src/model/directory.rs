@@ -69,6 +69,23 @@ where
         .collect())
 }
 
+/// Reads only the directory of a community document (not its roster,
+/// courses or announcements): what a phone needs at start to know which
+/// documents to open, without hydrating the whole community.
+pub fn read(d: &AutoCommit) -> Result<BTreeMap<String, Listing>, ModelError> {
+    use automerge::{ReadDoc, ScalarValueRef, ValueRef};
+    doc::check(d, DocKind::Community)?;
+    let documents = doc::child(d, &ROOT, "documents")?;
+    Ok(d.map_range(&documents, ..)
+        .filter_map(|item| match item.value {
+            ValueRef::Scalar(ScalarValueRef::Str(text)) => serde_json::from_str(&text)
+                .ok()
+                .map(|l| (item.key.to_string(), l)),
+            _ => None,
+        })
+        .collect())
+}
+
 /// The listed documents this member may sync, in the directory's order.
 pub fn visible_to<'a>(
     documents: &'a BTreeMap<String, Listing>,
@@ -119,6 +136,7 @@ mod tests {
         list(&mut d, &staff, 5, "doc-ledger", ledger).unwrap();
         list(&mut d, &staff, 6, "doc-round", round).unwrap();
         let c = community::read(&d).unwrap();
+        assert_eq!(read(&d).unwrap(), c.documents, "the direct read agrees");
         assert_eq!(c.documents["doc-round"].by, "s");
         assert_eq!(c.documents["doc-round"].at, 6);
         let ids = |m: Member<'_>| -> Vec<String> {
