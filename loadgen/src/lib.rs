@@ -172,6 +172,35 @@ impl Phone {
         self.run(effects).await;
     }
 
+    /// Starts a document this phone made (a round, a ledger).
+    pub async fn create_document(&mut self, id: DocumentId, doc: AutoCommit) {
+        let effects = self.engine.create(id, doc);
+        self.run(effects).await;
+    }
+
+    /// Changes a document with `f` (one model operation), then saves and
+    /// syncs it as the app does; false while the phone has not got it.
+    pub async fn change(&mut self, id: DocumentId, f: impl FnOnce(&mut AutoCommit)) -> bool {
+        let Some(doc) = self.engine.document_mut(&id) else {
+            return false;
+        };
+        f(doc);
+        let effects = self.handle(Event::LocalChange { document: id });
+        self.run(effects).await;
+        true
+    }
+
+    /// Asks again for documents the relay had not got or would not give.
+    pub async fn retry_unavailable(&mut self) {
+        let effects = self.engine.retry_unavailable();
+        self.run(effects).await;
+    }
+
+    /// The document, if this phone has it.
+    pub fn document(&self, id: &DocumentId) -> Option<&AutoCommit> {
+        self.engine.document(id)
+    }
+
     /// Appends an event to the document's `events` list; false while the
     /// phone has not got the document yet.
     pub async fn record(&mut self, id: DocumentId, event: &str) -> bool {

@@ -483,3 +483,56 @@ async fn reqwest_get(relay: &TestRelay, path: &str) -> String {
         .unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()
 }
+
+/// The community document is written by `community create`, and any member
+/// finds it at the id derived from the community; a round the volunteer
+/// asked for before it existed, and then before its scope admitted them,
+/// reaches them once its scope is declared and the phone asks again.
+#[tokio::test]
+async fn members_find_the_community_document_and_late_scoped_rounds() {
+    let relay = TestRelay::start().await;
+    let community = linli_server::admin::create_community(relay.storage.as_ref(), "和平里社区")
+        .expect("community created");
+    let volunteer = relay.member_of(&community, Role::Volunteer, None);
+    let staff = relay.member_of(&community, Role::Staff, None);
+    let id = linli_shared::sync::document_id::DocumentId::for_community(&community);
+    let round = document_named("late round");
+    let mut phone = Phone::new("volunteer");
+    phone.open(id);
+    phone.open(round);
+    phone.connect(&relay.sync_url(&volunteer.token)).await.unwrap();
+    let named = |p: &Phone| {
+        p.document(&id)
+            .and_then(|d| linli_shared::model::community::read(d).ok())
+            .is_some_and(|c| c.name == "和平里社区" && !c.courses.is_empty())
+    };
+    assert!(phone.pump_until(WAIT, named).await, "the community document arrives");
+    assert!(phone.pump_until(WAIT, |p| p.unavailable.contains(&round)).await);
+
+    // Staff starts the round; undeclared, it is "creator and staff" only.
+    let mut s = Phone::new("staff");
+    s.connect(&relay.sync_url(&staff.token)).await.unwrap();
+    s.create(round, "planned").await;
+    s.settle(&[round], WAIT).await.unwrap();
+    phone.unavailable.clear();
+    phone.retry_unavailable().await;
+    assert!(phone.pump_until(WAIT, |p| p.unavailable.contains(&round)).await);
+    assert!(phone.events(&round).is_empty(), "refused before its scope admits them");
+
+    let (status, _) = relay
+        .api(
+            "PUT",
+            &format!("/api/documents/{round}/scope"),
+            Some(&staff.token),
+            Some(json!({"scope": {"kind": "members", "devices": [volunteer.device]}})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    phone.retry_unavailable().await;
+    assert!(
+        phone
+            .pump_until(WAIT, |p| p.events(&round) == vec!["planned".to_owned()])
+            .await,
+        "the round arrives once asked again"
+    );
+}
