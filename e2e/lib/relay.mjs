@@ -9,7 +9,7 @@ import { join } from "node:path";
 const BIN = process.env.LINLI_SERVER_BIN;
 const DIST = process.env.LINLI_DIST;
 
-export async function startRelay({ dataDir, dist = DIST } = {}) {
+export async function startRelay({ dataDir, dist = DIST, listen = "127.0.0.1:0" } = {}) {
   if (!BIN || !dist) {
     throw new Error("LINLI_SERVER_BIN and LINLI_DIST must be set (cargo xtask test sets them)");
   }
@@ -17,7 +17,7 @@ export async function startRelay({ dataDir, dist = DIST } = {}) {
   const data = dataDir ?? mkdtempSync(join(tmpdir(), "linli-e2e-data-"));
   const child = spawn(
     BIN,
-    ["--data", data, "serve", "--listen", "127.0.0.1:0", "--dist", dist, "--exit-on-stdin-close"],
+    ["--data", data, "serve", "--listen", listen, "--dist", dist, "--exit-on-stdin-close"],
     { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LINLI_LOG: process.env.LINLI_LOG ?? "warn" } }
   );
   let stderr = "";
@@ -45,6 +45,14 @@ export async function startRelay({ dataDir, dist = DIST } = {}) {
     dataDir: data,
     get stderr() {
       return stderr;
+    },
+    /** Kills the relay at once (no shutdown), as a crash or power cut would. */
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGKILL");
+        await exited;
+      }
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
