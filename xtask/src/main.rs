@@ -11,6 +11,7 @@
 //! - [`run`]: dist, then the relay on 127.0.0.1:8080.
 //! - [`sh`]: running commands and reporting what ran.
 
+mod app_bench;
 mod dist;
 mod fuzz;
 mod relay_bench;
@@ -47,6 +48,10 @@ enum Command {
         /// Only the relay under load (linli-server and the Node reference).
         #[arg(long)]
         relay_only: bool,
+        /// Only the phone app: first screen at 4× CPU throttling, and the
+        /// bytes of a volunteer's day (builds dist/ first).
+        #[arg(long)]
+        app_only: bool,
     },
     /// Fuzz the wire decoder, chunk loading and the relay engine.
     Fuzz {
@@ -67,8 +72,14 @@ fn main() -> anyhow::Result<()> {
             report.print();
             Ok(())
         }
-        Command::Bench { relay_only: true } => relay_bench::relay_bench(),
-        Command::Bench { relay_only: false } => bench(),
+        Command::Bench {
+            relay_only: true, ..
+        } => relay_bench::relay_bench(),
+        Command::Bench { app_only: true, .. } => {
+            dist::build()?.print();
+            app_bench::app_bench()
+        }
+        Command::Bench { .. } => bench(),
         Command::Fuzz { seconds } => fuzz::fuzz(seconds),
     }
 }
@@ -89,6 +100,7 @@ fn bench() -> anyhow::Result<()> {
     sh::run(js)?;
     let report = dist::build()?;
     report.print();
+    app_bench::app_bench()?;
     relay_bench::relay_bench()
 }
 

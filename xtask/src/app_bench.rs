@@ -1,0 +1,128 @@
+//! The phone app's benchmarks (issue: the offline-first core):
+//! - first screen: navigation (app from the service worker, no network) to
+//!   the first screen showing data, at 4× CPU throttling, for a volunteer and
+//!   a building lead of the generated benchmark community;
+//! - a volunteer's day: the bytes sent and received to sync 8 hours of
+//!   offline field work, beside the size of the changes themselves.
+//!
+//! Each prints one JSON line. Expects `dist/` built.
+
+use std::process::{Command, Stdio};
+
+use anyhow::Context;
+
+use crate::sh::{self, cmd};
+
+fn output(c: &mut Command) -> anyhow::Result<String> {
+    let out = c
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| sh::show(c))?;
+    anyhow::ensure!(out.status.success(), "{} failed", sh::show(c));
+    Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+}
+
+pub fn app_bench() -> anyhow::Result<()> {
+    sh::run(cmd(
+        "cargo",
+        [
+            "build",
+            "--package",
+            "linli-server",
+            "--package",
+            "linli-loadgen",
+            "--bins",
+        ],
+    ))?;
+    let root = std::env::current_dir()?;
+    let server = root.join("target/debug/linli-server");
+    let dir = std::env::temp_dir().join(format!("linli-app-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+
+    // First screen.
+    for (role, selector) in [
+        ("volunteer", ".rounds .list-item"),
+        ("lead", "[data-ledger=here]"),
+    ] {
+        let fixture = dir.join(format!("{role}.json"));
+        sh::run(cmd(
+            "target/debug/linli-phone-fixture",
+            ["--role", role, "--out", &fixture.to_string_lossy()],
+        ))?;
+        let mut node = cmd(
+            "node",
+            [
+                "bench/first_screen.mjs",
+                &fixture.to_string_lossy(),
+                selector,
+                "9",
+            ],
+        );
+        node.current_dir("e2e")
+            .env("LINLI_SERVER_BIN", &server)
+            .env("LINLI_DIST", root.join("dist"));
+        sh::run(node)?;
+    }
+
+    // A volunteer's day.
+    let data = dir.join("relay");
+    let admin = |args: &[&str]| -> anyhow::Result<String> {
+        output(Command::new(&server).arg("--data").arg(&data).args(args))
+    };
+    let community = admin(&["community", "create", "--name", "和平里社区"])?;
+    let staff = admin(&[
+        "token",
+        "create",
+        "--community",
+        &community,
+        "--role",
+        "staff",
+        "--name",
+        "staff",
+    ])?;
+    let volunteer = admin(&[
+        "token",
+        "create",
+        "--community",
+        &community,
+        "--role",
+        "volunteer",
+        "--name",
+        "v",
+    ])?;
+    let mut relay = Command::new(&server)
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--listen", "127.0.0.1:0", "--exit-on-stdin-close"])
+        .arg("--dist")
+        .arg(root.join("dist"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let url = {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(relay.stdout.take().context("stdout")?).read_line(&mut line)?;
+        line.trim().trim_start_matches("listening on ").to_owned()
+    };
+    let day = sh::run(cmd(
+        "target/debug/linli-volunteer-day",
+        [
+            "--url",
+            &url,
+            "--community",
+            &community,
+            "--staff",
+            &staff,
+            "--volunteer",
+            &volunteer,
+        ],
+    ));
+    drop(relay.stdin.take());
+    let _ = relay.kill();
+    let _ = relay.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    day
+}
