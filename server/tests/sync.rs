@@ -500,14 +500,24 @@ async fn members_find_the_community_document_and_late_scoped_rounds() {
     let mut phone = Phone::new("volunteer");
     phone.open(id);
     phone.open(round);
-    phone.connect(&relay.sync_url(&volunteer.token)).await.unwrap();
+    phone
+        .connect(&relay.sync_url(&volunteer.token))
+        .await
+        .unwrap();
     let named = |p: &Phone| {
         p.document(&id)
             .and_then(|d| linli_shared::model::community::read(d).ok())
             .is_some_and(|c| c.name == "和平里社区" && !c.courses.is_empty())
     };
-    assert!(phone.pump_until(WAIT, named).await, "the community document arrives");
-    assert!(phone.pump_until(WAIT, |p| p.unavailable.contains(&round)).await);
+    assert!(
+        phone.pump_until(WAIT, named).await,
+        "the community document arrives"
+    );
+    assert!(
+        phone
+            .pump_until(WAIT, |p| p.unavailable.contains(&round))
+            .await
+    );
 
     // Staff starts the round; undeclared, it is "creator and staff" only.
     let mut s = Phone::new("staff");
@@ -516,8 +526,15 @@ async fn members_find_the_community_document_and_late_scoped_rounds() {
     s.settle(&[round], WAIT).await.unwrap();
     phone.unavailable.clear();
     phone.retry_unavailable().await;
-    assert!(phone.pump_until(WAIT, |p| p.unavailable.contains(&round)).await);
-    assert!(phone.events(&round).is_empty(), "refused before its scope admits them");
+    assert!(
+        phone
+            .pump_until(WAIT, |p| p.unavailable.contains(&round))
+            .await
+    );
+    assert!(
+        phone.events(&round).is_empty(),
+        "refused before its scope admits them"
+    );
 
     let (status, _) = relay
         .api(
