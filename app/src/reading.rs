@@ -86,6 +86,17 @@ pub fn today(c: Option<&Community>) -> Day {
     Day::of(now(), offset)
 }
 
+/// The community's buildings as (id, name), in id order.
+pub fn buildings(c: Option<&Community>) -> Vec<(String, String)> {
+    c.map(|c| {
+        c.buildings
+            .iter()
+            .map(|(id, b)| (id.clone(), b.name.clone()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 /// A building's name, or its id when the community does not know it (yet).
 pub fn building_name(c: Option<&Community>, id: &str) -> String {
     c.and_then(|c| c.buildings.get(id))

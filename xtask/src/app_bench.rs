@@ -11,7 +11,10 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context;
 
-use crate::sh::{self, cmd};
+use crate::{
+    relay_bench,
+    sh::{self, cmd},
+};
 
 fn output(c: &mut Command) -> anyhow::Result<String> {
     let out = c
@@ -91,22 +94,14 @@ pub fn app_bench() -> anyhow::Result<()> {
         "--name",
         "v",
     ])?;
-    let mut relay = Command::new(&server)
+    let mut serve = Command::new(&server);
+    serve
         .arg("--data")
         .arg(&data)
         .args(["serve", "--listen", "127.0.0.1:0", "--exit-on-stdin-close"])
         .arg("--dist")
-        .arg(root.join("dist"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let url = {
-        use std::io::BufRead;
-        let mut line = String::new();
-        std::io::BufReader::new(relay.stdout.take().context("stdout")?).read_line(&mut line)?;
-        line.trim().trim_start_matches("listening on ").to_owned()
-    };
+        .arg(root.join("dist"));
+    let (relay, url) = relay_bench::start(serve)?;
     let day = sh::run(cmd(
         "target/debug/linli-volunteer-day",
         [
@@ -120,9 +115,7 @@ pub fn app_bench() -> anyhow::Result<()> {
             &volunteer,
         ],
     ));
-    drop(relay.stdin.take());
-    let _ = relay.kill();
-    let _ = relay.wait();
+    relay_bench::stop(relay);
     let _ = std::fs::remove_dir_all(&dir);
     day
 }

@@ -21,7 +21,7 @@ fn temp_dir(name: &str) -> anyhow::Result<PathBuf> {
 }
 
 /// Starts a server that prints "listening on URL" first; returns it and the URL.
-fn start(mut c: Command) -> anyhow::Result<(Child, String)> {
+pub(crate) fn start(mut c: Command) -> anyhow::Result<(Child, String)> {
     let mut child = c
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -38,7 +38,7 @@ fn start(mut c: Command) -> anyhow::Result<(Child, String)> {
     Ok((child, url))
 }
 
-fn stop(mut child: Child) {
+pub(crate) fn stop(mut child: Child) {
     drop(child.stdin.take());
     let _ = child.kill();
     let _ = child.wait();

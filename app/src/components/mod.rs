@@ -15,4 +15,4 @@ pub use connection_status::ConnectionStatus;
 pub use language_switch::LanguageSwitch;
 pub use round_list::RoundList;
 pub use storage_status::StorageStatus;
-pub use sync_status::SyncStatus;
+pub use sync_status::{SyncStatus, last_sync_text};

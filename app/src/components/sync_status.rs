@@ -37,18 +37,7 @@ pub fn SyncStatus() -> impl IntoView {
             .to_string()
         })
     };
-    let last = move || {
-        s.book
-            .with(|b| b.last_synced())
-            .map(|t| {
-                crate::fill(
-                    t_string!(i18n, sync_last),
-                    &[("time", (clock_time(t)).to_string())],
-                )
-                .to_string()
-            })
-            .unwrap_or_else(|| t_string!(i18n, sync_never).to_string())
-    };
+    let last = move || last_sync_text(i18n, s.book.with(|b| b.last_synced()));
     view! {
         <a
             class="sync-status"
@@ -63,5 +52,13 @@ pub fn SyncStatus() -> impl IntoView {
             <span class="sync-text">{text}</span>
             {move || pending().map(|p| view! { <span class="sync-pending">{p}</span> })}
         </a>
+    }
+}
+
+/// "上次同步 14:05", or "尚未同步" when the relay never confirmed anything.
+pub fn last_sync_text(i18n: leptos_i18n::I18nContext<Locale>, last: Option<f64>) -> String {
+    match last {
+        Some(t) => crate::fill(t_string!(i18n, sync_last), &[("time", clock_time(t))]),
+        None => t_string!(i18n, sync_never).to_string(),
     }
 }

@@ -8,7 +8,7 @@ use linli_shared::{model::Role, sync::document_id::DocumentId};
 
 use crate::{
     app::use_repo,
-    components::time::clock_time,
+    components::{last_sync_text, time::clock_time},
     i18n::*,
     reading,
     repo::{Link, tabs},
@@ -130,18 +130,7 @@ pub fn DevicePage() -> impl IntoView {
         Link::Online => t_string!(i18n, online).to_string(),
         Link::Revoked => t_string!(i18n, sync_revoked).to_string(),
     };
-    let last = move || {
-        s.book
-            .with(|b| b.last_synced())
-            .map(|t| {
-                crate::fill(
-                    t_string!(i18n, sync_last),
-                    &[("time", (clock_time(t)).to_string())],
-                )
-                .to_string()
-            })
-            .unwrap_or_else(|| t_string!(i18n, sync_never).to_string())
-    };
+    let last = move || last_sync_text(i18n, s.book.with(|b| b.last_synced()));
     view! {
         <section class="card">
             <h1>{t!(i18n, device_title)}</h1>

@@ -78,18 +78,7 @@ pub fn InvitePage() -> impl IntoView {
             }
         });
     };
-    let buildings = move || {
-        community.with(|c| {
-            c.as_ref()
-                .map(|c| {
-                    c.buildings
-                        .iter()
-                        .map(|(id, b)| (id.clone(), b.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
     view! {
         <section class="card">
             <h1>{t!(i18n, invite_title)}</h1>

@@ -116,18 +116,7 @@ pub fn NewRound() -> impl IntoView {
         return view! { <p class="error">{t!(i18n, round_new_not_allowed)}</p> }.into_any();
     }
     let community = reading::community(&repo);
-    let buildings = move || {
-        community.with(|c| {
-            c.as_ref()
-                .map(|c| {
-                    c.buildings
-                        .iter()
-                        .map(|(id, b)| (id.clone(), b.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
     let volunteers = move || {
         community.with(|c| {
             c.as_ref()

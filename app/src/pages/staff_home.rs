@@ -72,18 +72,7 @@ pub fn StaffHome() -> impl IntoView {
             }
         }
     };
-    let buildings = move || {
-        community.with(|c| {
-            c.as_ref()
-                .map(|c| {
-                    c.buildings
-                        .iter()
-                        .map(|(id, b)| (id.clone(), b.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
     view! {
         <section class="card">
             <h1 data-community>

@@ -15,9 +15,9 @@ pub mod schema;
 use std::collections::BTreeMap;
 
 use indexed_db_futures::{
-    database::Database,
+    database::{Database, ObjectStoreName},
     prelude::*,
-    transaction::{TransactionDurability, TransactionMode, TransactionOptions},
+    transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions},
 };
 use linli_shared::sync::{
     chunk::{ChunkKey, ChunkKind, StoredChunk},
@@ -104,8 +104,15 @@ impl Store {
         })
     }
 
-    fn write_options() -> TransactionOptions {
-        TransactionOptions::new().with_durability(TransactionDurability::Strict)
+    /// A read-write transaction whose commit waits until the data is on
+    /// disk (`strict` durability): what a phone in a stairwell relies on.
+    fn write<S: ObjectStoreName>(&self, stores: S) -> Result<Transaction<'_>> {
+        Ok(self
+            .db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+            .build()?)
     }
 
     /// Every chunk of every document, grouped by document. Records this
@@ -149,12 +156,7 @@ impl Store {
 
     /// Keeps one chunk (or snapshot), committed with strict durability.
     pub async fn save_chunk(&self, document: &DocumentId, chunk: &StoredChunk) -> Result<()> {
-        let tx = self
-            .db
-            .transaction(CHUNKS)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(Self::write_options())
-            .build()?;
+        let tx = self.write(CHUNKS)?;
         let store = tx.object_store(CHUNKS)?;
         let bytes = js_sys::Uint8Array::from(chunk.bytes.as_slice());
         store
@@ -171,12 +173,7 @@ impl Store {
         if replaced.is_empty() {
             return Ok(());
         }
-        let tx = self
-            .db
-            .transaction(CHUNKS)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(Self::write_options())
-            .build()?;
+        let tx = self.write(CHUNKS)?;
         let store = tx.object_store(CHUNKS)?;
         for key in replaced {
             for kind in [ChunkKind::Incremental, ChunkKind::Snapshot] {
@@ -211,12 +208,7 @@ impl Store {
     }
 
     pub async fn put_meta(&self, key: &str, value: &str) -> Result<()> {
-        let tx = self
-            .db
-            .transaction(META)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(Self::write_options())
-            .build()?;
+        let tx = self.write(META)?;
         let store = tx.object_store(META)?;
         store.put(value).with_key(key).await?;
         tx.commit().await?;
@@ -224,11 +216,7 @@ impl Store {
     }
 
     pub async fn delete_meta(&self, key: &str) -> Result<()> {
-        let tx = self
-            .db
-            .transaction(META)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.write(META)?;
         tx.object_store(META)?.delete(key).await?;
         tx.commit().await?;
         Ok(())
@@ -236,12 +224,7 @@ impl Store {
 
     /// Leaving the community: every document and record, in one transaction.
     pub async fn wipe(&self) -> Result<()> {
-        let tx = self
-            .db
-            .transaction([CHUNKS, META])
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(Self::write_options())
-            .build()?;
+        let tx = self.write([CHUNKS, META])?;
         tx.object_store(CHUNKS)?.clear()?.await?;
         tx.object_store(META)?.clear()?.await?;
         tx.commit().await?;
