@@ -59,7 +59,7 @@ pub fn Welcome() -> impl IntoView {
                 <input
                     id="invite-link"
                     name="invite-link"
-                    type="url"
+                    type="text"
                     inputmode="url"
                     autocomplete="off"
                     placeholder="https://…/join#…"
