@@ -539,13 +539,19 @@ impl Repo {
         let mut changed = false;
         {
             let mut inner = self.inner.borrow_mut();
-            let Some((conn, _)) = inner.socket.as_ref().map(|(c, s)| (*c, s.clone())) else {
+            let Inner {
+                engine,
+                book,
+                opened,
+                socket,
+                ..
+            } = &mut *inner;
+            let Some((conn, _)) = socket.as_ref() else {
                 return;
             };
-            let ids: Vec<DocumentId> = inner.opened.clone();
-            for id in ids {
-                if inner.engine.in_sync_with(conn, &id) {
-                    changed |= inner.book.confirmed(id, now);
+            for id in opened.iter() {
+                if engine.in_sync_with(*conn, id) {
+                    changed |= book.confirmed(*id, now);
                 }
             }
         }
