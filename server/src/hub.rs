@@ -216,6 +216,9 @@ struct HubThread {
     /// Revocations already acted on are at or before this (milliseconds).
     revocations_checked: i64,
     ticks: u64,
+    /// Who asked for a document and was refused: offered it again when its
+    /// scope changes (a round declared just after its listing reached them).
+    refused: HashMap<DocumentId, HashSet<ConnId>>,
 }
 
 /// What one batch wants done after the engine ran.
@@ -243,6 +246,7 @@ impl HubThread {
             started: Instant::now(),
             revocations_checked: secret::now_millis(),
             ticks: 0,
+            refused: HashMap::new(),
         }
     }
 
@@ -275,6 +279,10 @@ impl HubThread {
                     .handle(Event::Received { conn, bytes }, &mut self.gate)
             }
             HubEvent::Disconnect { conn } => {
+                self.refused.retain(|_, conns| {
+                    conns.remove(&conn);
+                    !conns.is_empty()
+                });
                 self.gate.devices.remove(&conn);
                 self.links.remove(&conn);
                 self.engine
@@ -282,7 +290,11 @@ impl HubThread {
             }
             HubEvent::ScopeChanged { document } => {
                 self.gate.registry.remove(&document);
-                Vec::new()
+                let mut effects = Vec::new();
+                for conn in self.refused.remove(&document).unwrap_or_default() {
+                    effects.extend(self.engine.offer(conn, document, &mut self.gate));
+                }
+                effects
             }
             HubEvent::Revoked { device } => {
                 self.close_device(&device);
@@ -350,6 +362,10 @@ impl HubThread {
                 }
                 Effect::Denied { conn, document } => {
                     self.metrics.denied.fetch_add(1, Relaxed);
+                    if self.refused.len() > 100_000 {
+                        self.refused.clear();
+                    }
+                    self.refused.entry(document).or_default().insert(conn);
                     let device = self
                         .gate
                         .devices

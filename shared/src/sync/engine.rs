@@ -255,6 +255,8 @@ struct Doc {
     snapshot: Option<(ChunkKey, usize)>,
     /// A phone keeps documents it opened in sync with every peer.
     opened: bool,
+    /// Relay: peers to offer the document to once it has loaded.
+    offers: Vec<ConnId>,
     last_used: Millis,
 }
 
@@ -268,6 +270,7 @@ impl Doc {
             chunks: Vec::new(),
             snapshot: None,
             opened: false,
+            offers: Vec::new(),
             last_used: now,
         }
     }
@@ -658,6 +661,14 @@ impl Engine {
                 self.doc_message(conn, document, message, gate, out);
             }
         }
+        let offers = self
+            .docs
+            .get_mut(&document)
+            .map(|d| std::mem::take(&mut d.offers))
+            .unwrap_or_default();
+        for conn in offers {
+            self.offer_loaded(conn, document, gate, out);
+        }
     }
 
     fn start_sync_everywhere(&mut self, id: DocumentId, out: &mut Vec<Effect>) {
@@ -1027,6 +1038,67 @@ impl Engine {
             self.send_sync(conn, id, &mut OpenGate, &mut out);
         }
         out
+    }
+
+    /// Relay: offers a document to a phone that asked for it and was refused
+    /// (its scope has changed since, and may admit the phone now), so the
+    /// phone need not ask again. Nothing happens if the gate still refuses.
+    pub fn offer(
+        &mut self,
+        conn: ConnId,
+        document: DocumentId,
+        gate: &mut dyn Gate,
+    ) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let ready = self
+            .conns
+            .get(&conn)
+            .is_some_and(|c| matches!(c.handshake, Handshake::Ready { .. }));
+        if self.config.side != Side::Relay
+            || !ready
+            || !gate.admit(conn, &document, Access::Request)
+        {
+            return out;
+        }
+        let now = self.now;
+        match self.docs.get_mut(&document) {
+            Some(d) if d.loading.is_some() => d.offers.push(conn),
+            Some(_) => self.offer_loaded(conn, document, gate, &mut out),
+            None => {
+                let mut d = Doc::new(now);
+                d.offers.push(conn);
+                self.docs.insert(document, d);
+                out.push(Effect::Load { document });
+            }
+        }
+        out
+    }
+
+    fn offer_loaded(
+        &mut self,
+        conn: ConnId,
+        document: DocumentId,
+        gate: &mut dyn Gate,
+        out: &mut Vec<Effect>,
+    ) {
+        let now = self.now;
+        let Some(d) = self.docs.get_mut(&document) else {
+            return;
+        };
+        if !self.conns.contains_key(&conn) {
+            return;
+        }
+        d.last_used = now;
+        d.peers.insert(conn, PeerSync::new());
+        // Declared before anyone brought it: the phone is now a peer, and
+        // gets the document when its creator syncs it.
+        let empty = d.doc.get_heads().is_empty();
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.documents.insert(document);
+        }
+        if !empty {
+            self.send_sync(conn, document, gate, out);
+        }
     }
 
     /// Sends a passing signal about an opened document to every peer (phone).
