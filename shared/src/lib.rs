@@ -8,7 +8,10 @@
 //!   whether they run the same code.
 //! - [`sync`]: the sans-IO sync engine speaking automerge-repo's wire
 //!   protocol, driven by the relay's sockets and the phone's.
+//! - [`table`]: CSV and .xlsx reading and writing, for importing and exporting
+//!   spreadsheets such as the household ledger.
 
 pub mod model;
 pub mod release;
 pub mod sync;
+pub mod table;

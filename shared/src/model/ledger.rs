@@ -134,7 +134,7 @@ fn leads_and_staff(actor: &Actor) -> Result<(), ModelError> {
     actor.require(&[Role::Staff, Role::Lead])
 }
 
-fn check_size(size: i64) -> Result<(), ModelError> {
+pub(crate) fn check_size(size: i64) -> Result<(), ModelError> {
     if (1..=30).contains(&size) {
         Ok(())
     } else {
@@ -144,7 +144,7 @@ fn check_size(size: i64) -> Result<(), ModelError> {
     }
 }
 
-fn check_phone(phone: &str) -> Result<(), ModelError> {
+pub(crate) fn check_phone(phone: &str) -> Result<(), ModelError> {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     let allowed = phone
         .chars()
@@ -187,6 +187,19 @@ pub fn add_household(
 ) -> Result<String, ModelError> {
     leads_and_staff(actor)?;
     doc::check(d, DocKind::Ledger)?;
+    let id = put_household(d, actor, at, h)?;
+    doc::commit(d, at, "add household");
+    Ok(id)
+}
+
+/// Validates and writes a household (the caller checks the role and the
+/// document, and commits), so an import adds many in one change.
+pub(crate) fn put_household(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    h: &HouseholdDraft,
+) -> Result<String, ModelError> {
     let unit = doc::required("unit", &h.unit)?;
     let room = doc::required("room", &h.room)?;
     check_size(h.size)?;
@@ -209,7 +222,6 @@ pub fn add_household(
         let welfare = doc::child(d, &ROOT, "welfare")?;
         d.put(&welfare, &id, true)?;
     }
-    doc::commit(d, at, "add household");
     Ok(id)
 }
 
