@@ -227,7 +227,7 @@ impl Repo {
             let path = format!("/api/documents/{}/scope", p.document);
             let body = serde_json::json!({ "scope": p.scope });
             match api::call::<_, serde_json::Value>("PUT", &path, Some(&token), Some(&body)).await {
-                Ok(_) => done.push(p.document),
+                Ok(_) => done.push(p.clone()),
                 Err(ApiError::Network) => return,
                 Err(ApiError::Refused { status: 401, .. }) => {
                     self.signals.link.set(Link::Revoked);
@@ -236,14 +236,15 @@ impl Repo {
                 // Refused for good (not ours to scope): keep the default.
                 Err(e) => {
                     leptos::logging::warn!("scope of {} refused: {}", p.document, e.code());
-                    done.push(p.document);
+                    done.push(p.clone());
                 }
             }
         }
-        self.inner
-            .borrow_mut()
-            .pending_scopes
-            .retain(|p| !done.contains(&p.document));
+        self.inner.borrow_mut().pending_scopes.retain(|p| {
+            !done
+                .iter()
+                .any(|d| d.document == p.document && d.scope == p.scope)
+        });
         self.save_pending_scopes();
     }
 

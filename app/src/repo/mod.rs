@@ -68,6 +68,20 @@ pub struct Signals {
     pub storage_error: RwSignal<Option<StoreError>>,
     /// Documents the relay has not got (or will not give this device).
     pub unavailable: RwSignal<BTreeSet<DocumentId>>,
+    /// Who is working where right now, heard from other phones on the same
+    /// document (passing signals, never stored).
+    pub presence: RwSignal<BTreeMap<DocumentId, BTreeMap<String, Presence>>>,
+}
+
+/// A passing signal: "this person is working at this place now".
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Presence {
+    pub person: String,
+    /// A unit of a building, a checkpoint, a point.
+    pub place: String,
+    /// When this phone heard it (ms), for fading out stale ones.
+    #[serde(default)]
+    pub heard: f64,
 }
 
 /// A document this phone started, whose scope the relay has not been told.
@@ -151,6 +165,7 @@ impl Repo {
             book: RwSignal::new(book.clone()),
             storage_error: RwSignal::new(None),
             unavailable: RwSignal::new(BTreeSet::new()),
+            presence: RwSignal::new(BTreeMap::new()),
         };
         let repo = Repo {
             inner: SendWrapper::new(Rc::new(RefCell::new(Inner {
@@ -395,6 +410,41 @@ impl Repo {
         });
     }
 
+    /// Tells the other phones on this document where this person is working
+    /// (nothing is sent while offline; nothing is stored).
+    pub fn announce_presence(&self, document: &DocumentId, place: &str) {
+        let data = serde_json::to_vec(&Presence {
+            person: self.session().device,
+            place: place.to_owned(),
+            heard: 0.0,
+        })
+        .unwrap_or_default();
+        let effects = {
+            let mut inner = self.inner.borrow_mut();
+            let session = inner.session.device.clone();
+            let count = clock();
+            inner
+                .engine
+                .broadcast_ephemeral(*document, &session, count, data)
+        };
+        self.queue(effects);
+    }
+
+    /// Changes who may sync a document this phone manages (staff and leads):
+    /// kept until the relay has accepted it, like a new document's scope.
+    pub fn set_scope(&self, document: DocumentId, scope: Scope) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.pending_scopes.retain(|p| p.document != document);
+            inner.pending_scopes.push(PendingScope { document, scope });
+        }
+        self.save_pending_scopes();
+        if self.signals.link.get_untracked() == Link::Online {
+            let repo = self.clone();
+            wasm_bindgen_futures::spawn_local(async move { repo.declare_scopes().await });
+        }
+    }
+
     /// Asks the link to try now (the "sync now" button, `online`, visible).
     pub fn wake(&self) {
         let _ = self.wake.unbounded_send(());
@@ -509,7 +559,19 @@ impl Repo {
                 self.signals.link.set(Link::Online);
                 self.check_confirmed();
             }
-            Effect::Denied { .. } | Effect::Ephemeral { .. } => {}
+            Effect::Ephemeral { document, data, .. } => {
+                let Ok(mut p) = serde_json::from_slice::<Presence>(&data) else {
+                    return;
+                };
+                if p.person == self.session().device {
+                    return;
+                }
+                p.heard = now_ms();
+                self.signals.presence.update(|all| {
+                    all.entry(document).or_default().insert(p.person.clone(), p);
+                });
+            }
+            Effect::Denied { .. } => {}
         }
     }
 
