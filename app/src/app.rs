@@ -12,7 +12,10 @@ use crate::{
     browser,
     components::{Banners, ConnectionStatus, LanguageSwitch, StorageStatus, SyncStatus},
     i18n::*,
-    pages::{DevicePage, Home, InvitePage, JoinPage, NewRound, NotFound, RoundPage},
+    pages::{
+        AnnouncementsPage, CasebookPage, DevicePage, Home, HouseholdPage, InvitePage, JoinPage,
+        LedgerPage, NewRound, NotFound, RoundPage, RoundSheetPage,
+    },
 };
 
 #[component]
@@ -68,6 +71,11 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/invite") view=InvitePage />
                 <Route path=path!("/rounds/new") view=NewRound />
                 <Route path=path!("/round/:id") view=RoundPage />
+                <Route path=path!("/round/:id/print") view=RoundSheetPage />
+                <Route path=path!("/ledger/:building") view=LedgerPage />
+                <Route path=path!("/ledger/:building/:household") view=HouseholdPage />
+                <Route path=path!("/announcements") view=AnnouncementsPage />
+                <Route path=path!("/casebook") view=CasebookPage />
             </Routes>
         </main>
         <footer class="footer">

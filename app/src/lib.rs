@@ -27,6 +27,8 @@ pub mod app;
 pub mod boot;
 pub mod browser;
 pub mod components;
+pub mod files;
+pub mod labels;
 pub mod pages;
 pub mod reading;
 pub mod repo;

@@ -108,3 +108,33 @@ pub fn person_name(c: Option<&Community>, id: &str) -> String {
     c.and_then(|c| c.roster.get(id))
         .map_or_else(|| id.chars().take(6).collect(), |r| r.display_name.clone())
 }
+
+/// The ledger document of a building, if this device may see it.
+pub fn ledger_of(
+    repo: &Repo,
+    community: Memo<Option<Community>>,
+    building: String,
+) -> Memo<Option<DocumentId>> {
+    let ledgers = listings(community, repo, DocKind::Ledger);
+    Memo::new(move |_| {
+        ledgers.with(|l| {
+            l.iter()
+                .find(|(_, l)| l.building.as_deref() == Some(building.as_str()))
+                .map(|(id, _)| *id)
+        })
+    })
+}
+
+/// Runs a model operation on a document and turns its error into a line for
+/// the screen (the generic "did not work" text plus what the model said).
+pub fn apply<T>(
+    repo: &Repo,
+    doc: &DocumentId,
+    failed: &str,
+    op: impl FnOnce(
+        &mut automerge::AutoCommit,
+        &linli_shared::model::Actor,
+    ) -> Result<T, linli_shared::model::ModelError>,
+) -> Result<T, String> {
+    repo.change(doc, op).map_err(|e| format!("{failed} ({e})"))
+}

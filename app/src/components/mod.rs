@@ -1,18 +1,26 @@
 //! Pieces shared across screens.
 
+pub mod announcement_badge;
+pub mod announcement_read;
 mod banners;
+mod checkpoint_log;
 mod connection_status;
 mod language_switch;
+mod ledger_import;
 pub mod qr_code;
 pub mod qr_scanner;
 mod round_list;
+mod round_summary;
 mod storage_status;
 mod sync_status;
 pub mod time;
 
 pub use banners::Banners;
+pub use checkpoint_log::CheckpointLog;
 pub use connection_status::ConnectionStatus;
 pub use language_switch::LanguageSwitch;
+pub use ledger_import::LedgerImport;
 pub use round_list::RoundList;
+pub use round_summary::RoundSummary;
 pub use storage_status::StorageStatus;
 pub use sync_status::{SyncStatus, last_sync_text};

@@ -4,7 +4,12 @@
 use leptos::prelude::*;
 use linli_shared::model::doc::DocKind;
 
-use crate::{app::use_repo, components::RoundList, i18n::*, reading};
+use crate::{
+    app::use_repo,
+    components::{RoundList, announcement_badge::UnreadAnnouncements},
+    i18n::*,
+    reading,
+};
 
 #[component]
 pub fn LeadHome() -> impl IntoView {
@@ -49,6 +54,9 @@ pub fn LeadHome() -> impl IntoView {
                     .into_any(),
                 None => view! { <p class="muted">{t!(i18n, ledger_not_here)}</p> }.into_any(),
             }}
+            <a class="button button-primary button-block" href=format!("/ledger/{building}") data-action="open-ledger">
+                {t!(i18n, ledger_open)}
+            </a>
         </section>
         <section class="card">
             <h2>{t!(i18n, rounds_title)}</h2>
@@ -56,6 +64,9 @@ pub fn LeadHome() -> impl IntoView {
             <a class="button button-primary button-block" href="/rounds/new" data-action="new-round">
                 {t!(i18n, round_new)}
             </a>
+        </section>
+        <section class="card">
+            <UnreadAnnouncements />
         </section>
     }
 }

@@ -1,21 +1,28 @@
-//! Planning a delivery round (leads for their building, staff for any): the
-//! doors as lines of text, the volunteers from the roster. The round becomes
-//! its own document, synced only to staff, the building's leads and the
-//! volunteers assigned; the community's directory lists it.
+//! Planning a round of any kind (leads for their building, staff for any):
+//! a delivery from the ledger's open needs, a testing notice or registration
+//! from the ledger's households, a welfare check from its welfare list,
+//! disinfection points with times a day, patrol checkpoints, or a checkpoint
+//! shift; doors can also be typed, one per line. The round becomes its own
+//! document, synced only to staff, the building's leads and the volunteers
+//! assigned; the community's directory lists it, and needs it will deliver
+//! are marked planned.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use linli_shared::{
     model::{
         Role,
         directory::{self, Listing},
         doc::DocKind,
+        household_table::natural_cmp,
+        ledger::{self, Ledger},
+        need_status::NeedAction,
         round::{self, RoundKind, StopPlan},
     },
     sync::{document_id::DocumentId, scope::Scope},
 };
 
-use crate::{app::use_repo, i18n::*, reading, repo::Repo};
+use crate::{app::use_repo, i18n::*, labels, reading, repo::Repo};
 
 /// One door per line: `3单元 502：米 油` → label `3单元 502`, unit `3单元`,
 /// floor 5, items 米, 油.
@@ -59,9 +66,96 @@ pub fn parse_stops(text: &str) -> Vec<StopPlan> {
         .collect()
 }
 
+/// The floor of a room number: `502` → 5, `1201` → 12.
+pub fn floor_of(room: &str) -> i64 {
+    let digits: String = room.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() >= 3 {
+        digits[..digits.len() - 2].parse().unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+/// Disinfection points or patrol checkpoints, one per line; `电梯厅 ×3`,
+/// `电梯厅*3` or `电梯厅 3次` sets the times a day (default `times`).
+pub fn parse_points(text: &str, times: i64) -> Vec<StopPlan> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let cut = line
+                .rsplit_once(['×', '*', 'x', 'X'])
+                .and_then(|(name, n)| {
+                    Some((
+                        name.trim(),
+                        n.trim().trim_end_matches('次').trim().parse::<i64>().ok()?,
+                    ))
+                })
+                .or_else(|| {
+                    let (name, n) = line.rsplit_once(' ')?;
+                    Some((name.trim(), n.trim().strip_suffix('次')?.parse().ok()?))
+                });
+            let (label, n) = cut.unwrap_or((line, times));
+            StopPlan {
+                label: label.to_owned(),
+                times_per_day: n.clamp(1, 12),
+                ..StopPlan::default()
+            }
+        })
+        .collect()
+}
+
+/// One stop per household, in unit and room order.
+fn household_stops(l: &Ledger, only: impl Fn(&str) -> bool) -> Vec<StopPlan> {
+    let mut v: Vec<StopPlan> = l
+        .active_households()
+        .into_iter()
+        .filter(|(id, _)| only(id))
+        .map(|(id, h)| StopPlan {
+            label: h.door(),
+            unit: h.unit.clone(),
+            floor: floor_of(&h.room),
+            household: id.clone(),
+            ..StopPlan::default()
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        natural_cmp(&a.unit, &b.unit)
+            .then_with(|| a.floor.cmp(&b.floor))
+            .then_with(|| natural_cmp(&a.label, &b.label))
+    });
+    v
+}
+
+/// One stop per household with chosen open needs; the needs become its items.
+fn need_stops(l: &Ledger, chosen: &[String]) -> Vec<StopPlan> {
+    let mut stops = household_stops(l, |id| {
+        l.needs
+            .iter()
+            .any(|(nid, n)| n.household == id && chosen.contains(nid))
+    });
+    for s in &mut stops {
+        s.items = l
+            .needs
+            .iter()
+            .filter(|(nid, n)| n.household == s.household && chosen.contains(nid))
+            .map(|(_, n)| {
+                if n.detail.is_empty() {
+                    labels::need_kind(n.kind, false).to_owned()
+                } else {
+                    n.detail.clone()
+                }
+            })
+            .collect();
+    }
+    stops
+}
+
 /// Creates the round document, declares who may sync it, and lists it.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_round(
     repo: &Repo,
+    kind: RoundKind,
     building: &str,
     title: &str,
     date: linli_shared::model::civil::Day,
@@ -71,17 +165,8 @@ pub fn plan_round(
     let at = reading::now();
     let actor = repo.session().actor();
     let assignees: Vec<&str> = volunteers.iter().map(String::as_str).collect();
-    let doc = round::create(
-        &actor,
-        at,
-        RoundKind::Delivery,
-        date,
-        building,
-        title,
-        &assignees,
-        stops,
-    )
-    .map_err(|e| e.to_string())?;
+    let doc = round::create(&actor, at, kind, date, building, title, &assignees, stops)
+        .map_err(|e| e.to_string())?;
     let id = DocumentId::random();
     let scope = Scope::Members {
         building: Some(building.to_owned()),
@@ -105,6 +190,16 @@ pub fn plan_round(
     Ok(id)
 }
 
+const KINDS: &[RoundKind] = &[
+    RoundKind::Delivery,
+    RoundKind::Disinfection,
+    RoundKind::TestingNotice,
+    RoundKind::TestingRegistration,
+    RoundKind::WelfareCheck,
+    RoundKind::Patrol,
+    RoundKind::CheckpointShift,
+];
+
 #[component]
 pub fn NewRound() -> impl IntoView {
     let i18n = use_i18n();
@@ -115,6 +210,7 @@ pub fn NewRound() -> impl IntoView {
     if session.role == Role::Volunteer {
         return view! { <p class="error">{t!(i18n, round_new_not_allowed)}</p> }.into_any();
     }
+    let query = use_query_map().get_untracked();
     let community = reading::community(&repo);
     let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
     let volunteers = move || {
@@ -130,57 +226,180 @@ pub fn NewRound() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let building = RwSignal::new(session.building.clone().unwrap_or_default());
+    let building = RwSignal::new(
+        query
+            .get("building")
+            .or_else(|| session.building.clone())
+            .unwrap_or_default(),
+    );
+    let kind = RwSignal::new(
+        query
+            .get("kind")
+            .and_then(|k| RoundKind::parse(&k))
+            .unwrap_or(RoundKind::Delivery),
+    );
+    let from_needs = query.get("from").as_deref() == Some("needs");
     let title = RwSignal::new(String::new());
     let stops = RwSignal::new(String::new());
+    let times = RwSignal::new("2".to_owned());
+    let use_ledger = RwSignal::new(true);
     let chosen = RwSignal::new(Vec::<String>::new());
+    let chosen_needs = RwSignal::new(Vec::<String>::new());
+    let needs_touched = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut b = building.get_untracked();
-        if b.is_empty() {
-            b = buildings()
-                .first()
-                .map(|(id, _)| id.clone())
-                .unwrap_or_default();
+
+    // The building's ledger, when this phone holds it (leads and staff).
+    let ledgers = reading::listings(community, &repo, DocKind::Ledger);
+    let ledger = {
+        let repo = repo.clone();
+        Memo::new(move |_| {
+            repo.signals.revision.track();
+            let b = building.get();
+            let id = ledgers.with(|l| {
+                l.iter()
+                    .find(|(_, l)| l.building.as_deref() == Some(b.as_str()))
+                    .map(|(id, _)| *id)
+            })?;
+            repo.read(&id, |d| ledger::read(d).ok())
+                .flatten()
+                .map(|l| (id, l))
+        })
+    };
+    let open_needs = Memo::new(move |_| {
+        ledger.with(|l| {
+            l.as_ref()
+                .map(|(_, l)| {
+                    l.open_needs()
+                        .into_iter()
+                        .filter(|(id, _)| {
+                            l.need_status(id) == linli_shared::model::need_status::NeedStatus::Open
+                        })
+                        .map(|(id, n)| {
+                            let door = l
+                                .households
+                                .get(&n.household)
+                                .map(|h| h.door())
+                                .unwrap_or_default();
+                            (id.clone(), door, n.clone())
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    // Coming from the ledger's "plan a delivery": every open need, ticked.
+    Effect::new(move |_| {
+        let all: Vec<String> = open_needs.with(|v| v.iter().map(|(id, _, _)| id.clone()).collect());
+        if from_needs && !needs_touched.get_untracked() && !all.is_empty() {
+            chosen_needs.set(all);
         }
-        if b.is_empty() {
-            error.set(Some(t_string!(i18n, round_error_building).to_string()));
-            return;
-        }
-        let plans = parse_stops(&stops.get_untracked());
-        if plans.is_empty() {
-            error.set(Some(t_string!(i18n, round_error_stops).to_string()));
-            return;
-        }
-        let day = community.with_untracked(|c| reading::today(c.as_ref()));
-        let mut t = title.get_untracked().trim().to_owned();
-        if t.is_empty() {
-            let name = community.with_untracked(|c| reading::building_name(c.as_ref(), &b));
-            t = format!(
-                "{name} {} {}",
-                t_string!(i18n, round_kind_delivery),
-                day.iso()
-            );
-        }
-        match plan_round(&repo, &b, &t, day, &plans, &chosen.get_untracked()) {
-            Ok(id) => navigate(&format!("/round/{id}"), Default::default()),
-            Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+    });
+
+    let submit = {
+        let repo = repo.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let k = kind.get_untracked();
+            let mut b = building.get_untracked();
+            if b.is_empty() {
+                b = buildings()
+                    .first()
+                    .map(|(id, _)| id.clone())
+                    .unwrap_or_default();
+            }
+            if b.is_empty() {
+                error.set(Some(t_string!(i18n, round_error_building).to_string()));
+                return;
+            }
+            let ledger_now = ledger.get_untracked();
+            let typed = stops.get_untracked();
+            let mut plans = match k {
+                RoundKind::Disinfection | RoundKind::Patrol => {
+                    let n: i64 = times.get_untracked().trim().parse().unwrap_or(1);
+                    let mut p =
+                        parse_points(&typed, if k == RoundKind::Disinfection { n } else { 0 });
+                    if k == RoundKind::Patrol {
+                        p.iter_mut().for_each(|s| s.times_per_day = 0);
+                    }
+                    p
+                }
+                RoundKind::CheckpointShift => Vec::new(),
+                _ => parse_stops(&typed),
+            };
+            let needs = chosen_needs.get_untracked();
+            if let Some((_, l)) = &ledger_now {
+                match k {
+                    RoundKind::Delivery if !needs.is_empty() => plans.extend(need_stops(l, &needs)),
+                    RoundKind::TestingNotice | RoundKind::TestingRegistration
+                        if use_ledger.get_untracked() =>
+                    {
+                        plans.extend(household_stops(l, |_| true))
+                    }
+                    RoundKind::WelfareCheck if use_ledger.get_untracked() => {
+                        let list: Vec<&String> = l.welfare_list();
+                        plans.extend(household_stops(l, |id| list.iter().any(|x| *x == id)))
+                    }
+                    _ => {}
+                }
+            }
+            if plans.is_empty() && k.has_stops() {
+                error.set(Some(t_string!(i18n, round_error_stops).to_string()));
+                return;
+            }
+            let day = community.with_untracked(|c| reading::today(c.as_ref()));
+            let mut t = title.get_untracked().trim().to_owned();
+            if t.is_empty() {
+                let name = community.with_untracked(|c| reading::building_name(c.as_ref(), &b));
+                t = format!(
+                    "{name} {} {}",
+                    labels::round_kind(k, labels::english_untracked()),
+                    day.iso()
+                );
+            }
+            match plan_round(&repo, k, &b, &t, day, &plans, &chosen.get_untracked()) {
+                Ok(id) => {
+                    if let (RoundKind::Delivery, Some((ledger_id, _))) = (k, &ledger_now) {
+                        let at = reading::now();
+                        let round = id.to_string();
+                        let _ = repo.change(ledger_id, |d, actor| {
+                            for need in &needs {
+                                ledger::set_need_status(
+                                    d,
+                                    actor,
+                                    at,
+                                    need,
+                                    NeedAction::Planned,
+                                    &round,
+                                    "",
+                                )?;
+                            }
+                            Ok(())
+                        });
+                    }
+                    navigate(&format!("/round/{id}"), Default::default())
+                }
+                Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+            }
         }
     };
     let fixed_building = session.role == Role::Lead;
+    let stops_placeholder = move || match kind.get() {
+        RoundKind::Disinfection => "电梯厅 ×3\n楼梯间 ×2\n垃圾投放点 ×2",
+        RoundKind::Patrol => "北门\n地下车库\n3号楼后侧",
+        _ => "3单元 502：米 油\n3单元 601",
+    };
     view! {
         <section class="card">
             <h1>{t!(i18n, round_new)}</h1>
             <form class="stack" on:submit=submit>
+                <label for="round-kind">{t!(i18n, round_kind_label)}</label>
+                <select id="round-kind" name="round-kind" on:change=move |ev| { if let Some(k) = RoundKind::parse(&event_target_value(&ev)) { kind.set(k) } }>
+                    {move || { let en = labels::english(); KINDS.iter().map(|k| view! { <option value=k.as_str() selected=*k == kind.get_untracked()>{labels::round_kind(*k, en)}</option> }).collect_view() }}
+                </select>
                 <Show when=move || !fixed_building>
                     <label for="round-building">{t!(i18n, round_building)}</label>
-                    <select
-                        id="round-building"
-                        name="round-building"
-                        on:change=move |ev| building.set(event_target_value(&ev))
-                    >
+                    <select id="round-building" name="round-building" on:change=move |ev| building.set(event_target_value(&ev))>
                         <option value="">{t!(i18n, round_building_choose)}</option>
                         {move || {
                             buildings()
@@ -194,22 +413,52 @@ pub fn NewRound() -> impl IntoView {
                     </select>
                 </Show>
                 <label for="round-title">{t!(i18n, round_title_label)}</label>
-                <input
-                    id="round-title"
-                    name="round-title"
-                    placeholder=move || t_string!(i18n, round_title_placeholder).to_string()
-                    prop:value=move || title.get()
-                    on:input=move |ev| title.set(event_target_value(&ev))
-                />
-                <label for="round-stops">{t!(i18n, round_stops_label)}</label>
-                <textarea
-                    id="round-stops"
-                    name="round-stops"
-                    rows="6"
-                    placeholder="3单元 502：米 油\n3单元 601"
-                    prop:value=move || stops.get()
-                    on:input=move |ev| stops.set(event_target_value(&ev))
-                ></textarea>
+                <input id="round-title" name="round-title" placeholder=move || t_string!(i18n, round_title_placeholder).to_string()
+                    prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                <Show when=move || kind.get() == RoundKind::Delivery && !open_needs.with(Vec::is_empty)>
+                    <fieldset class="choices" data-needs>
+                        <legend>{t!(i18n, round_from_needs)}</legend>
+                        {move || {
+                            let en = labels::english();
+                            open_needs.get().into_iter().map(|(id, door, n)| {
+                                let toggle = id.clone();
+                                let checked = id.clone();
+                                view! {
+                                    <label class="choice need-choice">
+                                        <input type="checkbox" name="need" value=id.clone()
+                                            prop:checked=move || chosen_needs.with(|c| c.contains(&checked))
+                                            on:change=move |ev| {
+                                                needs_touched.set(true);
+                                                let on = event_target_checked(&ev);
+                                                chosen_needs.update(|c| { c.retain(|x| *x != toggle); if on { c.push(toggle.clone()); } });
+                                            } />
+                                        <span>{door} " · " {labels::need_kind(n.kind, en)} {(!n.detail.is_empty()).then(|| format!("（{}）", n.detail))} " · " {labels::urgency(n.urgency, en)}</span>
+                                    </label>
+                                }
+                            }).collect_view()
+                        }}
+                    </fieldset>
+                </Show>
+                <Show when=move || matches!(kind.get(), RoundKind::TestingNotice | RoundKind::TestingRegistration | RoundKind::WelfareCheck) && ledger.with(Option::is_some)>
+                    <label class="choice">
+                        <input type="checkbox" name="use-ledger" prop:checked=move || use_ledger.get() on:change=move |ev| use_ledger.set(event_target_checked(&ev)) />
+                        <span>{move || if kind.get() == RoundKind::WelfareCheck { t_string!(i18n, round_from_welfare_list) } else { t_string!(i18n, round_from_households) }}</span>
+                    </label>
+                </Show>
+                <Show when=move || kind.get() == RoundKind::Disinfection>
+                    <label for="round-times">{t!(i18n, round_times_label)}</label>
+                    <input id="round-times" name="round-times" type="number" inputmode="numeric" min="1" max="12"
+                        prop:value=move || times.get() on:input=move |ev| times.set(event_target_value(&ev)) />
+                </Show>
+                <Show when=move || kind.get().has_stops()>
+                    <label for="round-stops">{move || match kind.get() {
+                        RoundKind::Disinfection => t_string!(i18n, round_points_label),
+                        RoundKind::Patrol => t_string!(i18n, round_checkpoints_label),
+                        _ => t_string!(i18n, round_stops_label),
+                    }}</label>
+                    <textarea id="round-stops" name="round-stops" rows="6" placeholder=stops_placeholder
+                        prop:value=move || stops.get() on:input=move |ev| stops.set(event_target_value(&ev))></textarea>
+                </Show>
                 <fieldset class="choices">
                     <legend>{t!(i18n, round_volunteers)}</legend>
                     {move || {
@@ -222,10 +471,7 @@ pub fn NewRound() -> impl IntoView {
                                 let for_toggle = id.clone();
                                 view! {
                                     <label class="choice">
-                                        <input
-                                            type="checkbox"
-                                            name="volunteer"
-                                            value=id.clone()
+                                        <input type="checkbox" name="volunteer" value=id.clone()
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
                                                 chosen.update(|c| {
@@ -234,8 +480,7 @@ pub fn NewRound() -> impl IntoView {
                                                         c.push(for_toggle.clone());
                                                     }
                                                 });
-                                            }
-                                        />
+                                            } />
                                         <span>{name}</span>
                                     </label>
                                 }

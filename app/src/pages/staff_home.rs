@@ -12,7 +12,13 @@ use linli_shared::{
     sync::{document_id::DocumentId, scope::Scope},
 };
 
-use crate::{app::use_repo, components::RoundList, i18n::*, reading, repo::Repo};
+use crate::{
+    app::use_repo,
+    components::{RoundList, announcement_badge::UnreadAnnouncements},
+    i18n::*,
+    reading,
+    repo::Repo,
+};
 
 /// Adds a building to the community and starts its ledger, listed for staff
 /// and the building's leads.
@@ -96,7 +102,14 @@ pub fn StaffHome() -> impl IntoView {
                 <For
                     each=buildings
                     key=|(id, name)| (id.clone(), name.clone())
-                    children=move |(id, name)| view! { <li data-building=id>{name}</li> }
+                    children=move |(id, name)| view! {
+                        <li data-building=id.clone()>
+                            <a class="list-item" href=format!("/ledger/{id}")>
+                                <span class="title">{name}</span>
+                                <span class="meta">{t!(i18n, ledger_open)}</span>
+                            </a>
+                        </li>
+                    }
                 />
             </ul>
             <form class="row" on:submit=add>
@@ -112,6 +125,11 @@ pub fn StaffHome() -> impl IntoView {
                 </button>
             </form>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, more_title)}</h2>
+            <UnreadAnnouncements />
+            <a class="button button-block button-quiet" href="/casebook" data-action="casebook">{t!(i18n, casebook_link)}</a>
         </section>
         <section class="card">
             <h2>{t!(i18n, invite_title)}</h2>

@@ -3,7 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::{app::use_repo, components::RoundList, i18n::*, reading};
+use linli_shared::model::doc::DocKind;
+
+use crate::{
+    app::use_repo,
+    components::{RoundList, announcement_badge::UnreadAnnouncements},
+    i18n::*,
+    reading,
+};
 
 #[component]
 pub fn VolunteerHome() -> impl IntoView {
@@ -11,6 +18,7 @@ pub fn VolunteerHome() -> impl IntoView {
     let repo = use_repo().expect("joined");
     let session = repo.session();
     let community = reading::community(&repo);
+    let casebooks = reading::listings(community, &repo, DocKind::Casebook);
     let announcements = move || {
         community.with(|c| {
             c.as_ref()
@@ -30,6 +38,12 @@ pub fn VolunteerHome() -> impl IntoView {
             <h1>{t!(i18n, my_tasks)}</h1>
             <p class="muted">{t!(i18n, greeting_volunteer, name = session.name.clone())}</p>
             <RoundList />
+        </section>
+        <section class="card">
+            <UnreadAnnouncements />
+            <Show when=move || !casebooks.with(Vec::is_empty)>
+                <a class="button button-block button-quiet" href="/casebook" data-action="casebook">{t!(i18n, casebook_link)}</a>
+            </Show>
         </section>
         <Show when=move || !announcements().is_empty()>
             <section class="card">

@@ -1,0 +1,111 @@
+//! A round at a glance for its lead and staff: done, missed, problems with
+//! their notes, duplicates; coverage per unit and the households not reached
+//! yet; and for a welfare check, the people who need help — each turned into
+//! an urgent need in the building's ledger by the first lead or staff phone
+//! that sees it (once, however many do).
+
+use leptos::prelude::*;
+use linli_shared::model::{
+    field_work,
+    round::{Round, RoundKind},
+    stop_status::{self, StopState},
+};
+
+use crate::{app::use_repo, i18n::*, labels, reading};
+
+#[component]
+pub fn RoundSummary(round: Round) -> impl IntoView {
+    let i18n = use_i18n();
+    let repo = use_repo().expect("joined");
+    let community = reading::community(&repo);
+    let en = labels::english_untracked();
+    let s = round.summary();
+    let statuses = stop_status::all(&round);
+    let problems: Vec<(String, String, String)> = round
+        .stops
+        .iter()
+        .zip(&statuses)
+        .filter(|(_, st)| st.needs_attention)
+        .map(|(stop, st)| {
+            let label = match &st.state {
+                StopState::Done(o) | StopState::Attempted(o) => labels::outcome(*o, en).to_owned(),
+                StopState::Pending => String::new(),
+            };
+            (stop.label.clone(), label, st.last_note.clone())
+        })
+        .collect();
+    let units = field_work::by_unit(&round);
+    let missing: Vec<String> = field_work::not_done(&round)
+        .into_iter()
+        .map(|i| round.stops[i].label.clone())
+        .collect();
+    let coverage = matches!(
+        round.round_kind,
+        RoundKind::TestingNotice | RoundKind::TestingRegistration | RoundKind::WelfareCheck
+    );
+
+    // Welfare checks: "needs help" becomes a need in the ledger.
+    let help = field_work::help_wanted(&round);
+    if !help.is_empty() {
+        let ledger = reading::ledger_of(&repo, community, round.building.clone());
+        let repo = repo.clone();
+        Effect::new(move |_| {
+            let Some(id) = ledger.get() else { return };
+            for (event, household, note) in &help {
+                let at = reading::now();
+                let exists = repo
+                    .read(&id, |d| {
+                        linli_shared::model::ledger::read(d)
+                            .map(|l| l.needs.contains_key(&field_work::need_id_for(event)))
+                            .unwrap_or(true)
+                    })
+                    .unwrap_or(true);
+                if !exists {
+                    let _ = repo.change(&id, |d, actor| {
+                        field_work::need_from_check(d, actor, at, event, household, note)
+                    });
+                }
+            }
+        });
+    }
+    view! {
+        <section class="card summary" data-summary=format!("{}/{}/{}", s.done, s.attempted, s.needs_attention)>
+            <h2>{t!(i18n, summary_title)}</h2>
+            <div class="figures">
+                <div class="figure"><span class="n" data-figure="done">{s.done}</span><span>{t!(i18n, summary_done)}</span></div>
+                <div class="figure"><span class="n" data-figure="missed">{s.attempted}</span><span>{t!(i18n, summary_missed)}</span></div>
+                <div class="figure"><span class="n" data-figure="pending">{s.pending}</span><span>{t!(i18n, summary_pending)}</span></div>
+                <div class="figure"><span class="n" data-figure="problems">{s.needs_attention}</span><span>{t!(i18n, summary_problems)}</span></div>
+            </div>
+            {(s.duplicates > 0).then(|| view! { <p class="flag">{crate::fill(t_string!(i18n, round_duplicates), &[("n", s.duplicates.to_string())])}</p> })}
+            {(!problems.is_empty()).then(|| view! {
+                <h3>{t!(i18n, summary_problem_list)}</h3>
+                <ul class="list problems">
+                    {problems.into_iter().map(|(door, what, note)| view! {
+                        <li data-problem=door.clone()><strong>{door.clone()}</strong> " · " {what} {(!note.is_empty()).then(|| view! { <p class="note">{note}</p> })}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {coverage.then(|| view! {
+                <h3>{t!(i18n, summary_by_unit)}</h3>
+                <table class="counts">
+                    <thead><tr><th>{t!(i18n, summary_unit)}</th><th>{t!(i18n, summary_done)}</th><th>{t!(i18n, summary_missed)}</th><th>{t!(i18n, summary_total)}</th></tr></thead>
+                    <tbody>
+                        {units.into_iter().map(|u| view! {
+                            <tr data-unit-count=format!("{}:{}/{}", u.unit, u.done, u.total)>
+                                <td>{if u.unit.is_empty() { "—".to_owned() } else { u.unit.clone() }}</td>
+                                <td>{u.done}</td><td>{u.attempted}</td><td>{u.total}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <h3>{t!(i18n, summary_not_reached)}</h3>
+                {if missing.is_empty() {
+                    view! { <p class="muted" data-not-reached="0">{t!(i18n, summary_everyone_reached)}</p> }.into_any()
+                } else {
+                    view! { <p data-not-reached=missing.len()>{missing.join("、")}</p> }.into_any()
+                }}
+            })}
+        </section>
+    }
+}
