@@ -267,3 +267,26 @@ fn doors_are_read_from_lines() {
     assert_eq!(stops[2].unit, "");
     assert!(stops[2].items.is_empty());
 }
+
+#[wasm_bindgen_test]
+fn points_carry_their_times_a_day() {
+    use linli_app::pages::{floor_of, parse_points};
+    let points = parse_points("电梯厅 ×3\n楼梯间*2\n\n垃圾投放点 4次\n单元门", 2);
+    let got: Vec<(&str, i64)> = points
+        .iter()
+        .map(|p| (p.label.as_str(), p.times_per_day))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("电梯厅", 3),
+            ("楼梯间", 2),
+            ("垃圾投放点", 4),
+            ("单元门", 2)
+        ]
+    );
+    assert_eq!(parse_points("北门 ×99", 1)[0].times_per_day, 12, "capped");
+    assert_eq!(floor_of("502"), 5);
+    assert_eq!(floor_of("1201"), 12);
+    assert_eq!(floor_of("B1"), 0);
+}

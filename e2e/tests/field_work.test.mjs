@@ -351,6 +351,16 @@ describe("field work", () => {
       await tap(a.page, "2单元 101", "exempt");
       await a.page.locator("[data-progress='2/4']").waitFor();
       await both(a.page, "round-testing-registration");
+
+      // A delivery to every household of the ledger, the same box for each.
+      await lead.goto(new URL("/rounds/new", lead.url()).href);
+      await lead.locator("input[name=all-households]").check();
+      await lead.locator("#round-every-item").fill("蔬菜包");
+      await lead.locator("#round-title").fill("统一发放蔬菜包");
+      await lead.locator("[data-action=create-round]").click();
+      await lead.locator("[data-round-title]", { hasText: "统一发放蔬菜包" }).waitFor();
+      assert.equal(await lead.locator(".stop").count(), 4);
+      assert.equal(await lead.locator(".stop .items", { hasText: "蔬菜包" }).count(), 4);
     } finally {
       relay.kill();
     }
@@ -482,8 +492,24 @@ describe("field work", () => {
       await q.page.locator("[data-action=record-followup]").click();
       await q.page.locator(".followup", { hasText: "情绪平稳" }).waitFor();
       await untilSynced(q.page, 20_000);
-      await both(q.page, "casebook");
       await staff.locator(".followup", { hasText: "情绪平稳" }).waitFor({ timeout: 15_000 });
+
+      // The volunteer records offline while staff record online: both kept.
+      await untilControlled(q.page);
+      await q.context.setOffline(true);
+      await q.page.locator("#followup-door").fill("3单元 502");
+      await q.page.locator("#followup-note").fill("上门看望，已能正常作息");
+      await q.page.locator("[data-action=record-followup]").click();
+      await q.page.locator(".followup", { hasText: "已能正常作息" }).waitFor();
+      await staff.locator("#followup-door").fill("1单元 101");
+      await staff.locator("#followup-note").fill("转介社工跟进");
+      await staff.locator("[data-action=record-followup]").click();
+      await q.context.setOffline(false);
+      for (const p of [q.page, staff]) {
+        await p.locator(".followup", { hasText: "已能正常作息" }).waitFor({ timeout: 15_000 });
+        await p.locator(".followup", { hasText: "转介社工跟进" }).waitFor({ timeout: 15_000 });
+      }
+      await both(q.page, "casebook");
       await other.page.goto(new URL("/casebook", other.page.url()).href);
       await other.page.locator("text=只有经过认定的心理志愿者和社区工作者可以查看").waitFor();
       assert.equal(await other.page.locator(".followup").count(), 0);

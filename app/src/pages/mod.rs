@@ -25,7 +25,7 @@ pub use household::HouseholdPage;
 pub use invite::InvitePage;
 pub use join::{JoinPage, invite_code};
 pub use ledger::LedgerPage;
-pub use new_round::{NewRound, parse_stops};
+pub use new_round::{NewRound, floor_of, parse_points, parse_stops};
 pub use not_found::NotFound;
 pub use round::{RoundPage, record as record_outcome};
 pub use round_sheet::RoundSheetPage;

@@ -243,6 +243,9 @@ pub fn NewRound() -> impl IntoView {
     let stops = RwSignal::new(String::new());
     let times = RwSignal::new("2".to_owned());
     let use_ledger = RwSignal::new(true);
+    // A delivery to every household (a vegetable box for the whole building).
+    let all_households = RwSignal::new(false);
+    let every_item = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<String>::new());
     let chosen_needs = RwSignal::new(Vec::<String>::new());
     let needs_touched = RwSignal::new(false);
@@ -330,6 +333,24 @@ pub fn NewRound() -> impl IntoView {
             let needs = chosen_needs.get_untracked();
             if let Some((_, l)) = &ledger_now {
                 match k {
+                    RoundKind::Delivery if all_households.get_untracked() => {
+                        let from_needs = need_stops(l, &needs);
+                        let items: Vec<String> = every_item
+                            .get_untracked()
+                            .split([' ', '、', ',', '，'])
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect();
+                        plans.extend(household_stops(l, |_| true).into_iter().map(|mut s| {
+                            s.items = items.clone();
+                            if let Some(n) = from_needs.iter().find(|n| n.household == s.household)
+                            {
+                                s.items.extend(n.items.iter().cloned());
+                            }
+                            s
+                        }));
+                    }
                     RoundKind::Delivery if !needs.is_empty() => plans.extend(need_stops(l, &needs)),
                     RoundKind::TestingNotice | RoundKind::TestingRegistration
                         if use_ledger.get_untracked() =>
@@ -438,6 +459,17 @@ pub fn NewRound() -> impl IntoView {
                             }).collect_view()
                         }}
                     </fieldset>
+                </Show>
+                <Show when=move || kind.get() == RoundKind::Delivery && ledger.with(Option::is_some)>
+                    <label class="choice">
+                        <input type="checkbox" name="all-households" prop:checked=move || all_households.get() on:change=move |ev| all_households.set(event_target_checked(&ev)) />
+                        <span>{t!(i18n, round_all_households)}</span>
+                    </label>
+                    <Show when=move || all_households.get()>
+                        <label for="round-every-item">{t!(i18n, round_every_item)}</label>
+                        <input id="round-every-item" name="round-every-item" placeholder="蔬菜包 1 份"
+                            prop:value=move || every_item.get() on:input=move |ev| every_item.set(event_target_value(&ev)) />
+                    </Show>
                 </Show>
                 <Show when=move || matches!(kind.get(), RoundKind::TestingNotice | RoundKind::TestingRegistration | RoundKind::WelfareCheck) && ledger.with(Option::is_some)>
                     <label class="choice">
