@@ -125,6 +125,16 @@ pub fn ledger_of(
     })
 }
 
+/// A ledger's content, following every change (None until it is here).
+pub fn ledger_doc(repo: &Repo, id: Memo<Option<DocumentId>>) -> Memo<Option<Ledger>> {
+    let repo = repo.clone();
+    Memo::new(move |_| {
+        repo.signals.revision.track();
+        let id = id.get()?;
+        repo.read(&id, |d| ledger::read(d).ok()).flatten()
+    })
+}
+
 /// Runs a model operation on a document and turns its error into a line for
 /// the screen (the generic "did not work" text plus what the model said).
 pub fn apply<T>(

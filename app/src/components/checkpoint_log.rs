@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use linli_shared::{
     model::{
-        round::{self, Details, Outcome},
+        round::{Details, Outcome},
         stop_status,
     },
     sync::document_id::DocumentId,
@@ -59,14 +59,12 @@ pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
     let undo = {
         let repo = repo.clone();
         move |event: String| {
-            let at = reading::now();
-            let failed = t_string!(i18n, action_failed).to_string();
-            error.set(
-                reading::apply(&repo, &id, &failed, |d, actor| {
-                    round::undo(d, actor, at, &event)
-                })
-                .err(),
-            );
+            error.set(crate::pages::undo_record(
+                &repo,
+                &id,
+                &event,
+                t_string!(i18n, action_failed),
+            ))
         }
     };
     let totals = move || round.with(|r| r.as_ref().map(|r| r.summary()));

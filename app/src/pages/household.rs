@@ -10,7 +10,12 @@ use linli_shared::model::{
     need_status::{NeedAction, NeedStatus},
 };
 
-use crate::{app::use_repo, i18n::*, labels, pages::ledger::GroupChoices, reading};
+use crate::{
+    app::use_repo,
+    components::{HouseholdFields, HouseholdForm},
+    i18n::*,
+    labels, reading,
+};
 
 /// One change to the ledger, run by the page's `act`.
 type LedgerOp = Box<
@@ -34,14 +39,7 @@ pub fn HouseholdPage() -> impl IntoView {
     });
     let community = reading::community(&repo);
     let ledger_id = reading::ledger_of(&repo, community, building.clone());
-    let ledger = {
-        let repo = repo.clone();
-        Memo::new(move |_| {
-            repo.signals.revision.track();
-            let id = ledger_id.get()?;
-            repo.read(&id, |d| ledger::read(d).ok()).flatten()
-        })
-    };
+    let ledger = reading::ledger_doc(&repo, ledger_id);
     let hid = household.clone();
     let current = Memo::new(move |_| {
         ledger.with(|l| l.as_ref().and_then(|l| l.households.get(&hid).cloned()))
@@ -59,12 +57,16 @@ pub fn HouseholdPage() -> impl IntoView {
 
     // The edit form starts from what is stored and sends only what changed,
     // so an edit on another phone to a field left alone here is kept.
-    let unit = RwSignal::new(String::new());
-    let room = RwSignal::new(String::new());
-    let size = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let notes = RwSignal::new(String::new());
-    let groups = RwSignal::new(Vec::<SpecialGroup>::new());
+    let form = HouseholdForm::new();
+    let HouseholdForm {
+        unit,
+        room,
+        size,
+        phone,
+        notes,
+        groups,
+        ..
+    } = form;
     let filled = RwSignal::new(false);
     Effect::new(move |_| {
         if filled.get_untracked() {
@@ -91,22 +93,11 @@ pub fn HouseholdPage() -> impl IntoView {
             let (Some(id), Some(h)) = (ledger_id.get_untracked(), current.get_untracked()) else {
                 return;
             };
-            let size_n: i64 = size.get_untracked().trim().parse().unwrap_or(0);
-            let problem = if unit.get_untracked().trim().is_empty() {
-                Some(t_string!(i18n, household_error_unit))
-            } else if room.get_untracked().trim().is_empty() {
-                Some(t_string!(i18n, household_error_room))
-            } else if !(1..=30).contains(&size_n) {
-                Some(t_string!(i18n, household_error_size))
-            } else if !linli_shared::model::field_work::phone_ok(phone.get_untracked().trim()) {
-                Some(t_string!(i18n, household_error_phone))
-            } else {
-                None
-            };
-            if let Some(p) = problem {
-                error.set(Some(p.to_string()));
+            if let Some(p) = form.problem() {
+                error.set(Some(p));
                 return;
             }
+            let size_n = form.size_number();
             let changed =
                 |now: String, was: &str| (now.trim() != was).then(|| now.trim().to_owned());
             let chosen = groups.get_untracked();
@@ -303,26 +294,7 @@ pub fn HouseholdPage() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, household_edit_title)}</h2>
             <form class="stack" on:submit=save>
-                <div class="row2">
-                    <label>{t!(i18n, household_unit)}
-                        <input name="unit" prop:value=move || unit.get() on:input=move |ev| unit.set(event_target_value(&ev)) />
-                    </label>
-                    <label>{t!(i18n, household_room)}
-                        <input name="room" prop:value=move || room.get() on:input=move |ev| room.set(event_target_value(&ev)) />
-                    </label>
-                </div>
-                <div class="row2">
-                    <label>{t!(i18n, household_size)}
-                        <input name="size" type="number" inputmode="numeric" min="1" max="30" prop:value=move || size.get() on:input=move |ev| size.set(event_target_value(&ev)) />
-                    </label>
-                    <label>{t!(i18n, household_phone)}
-                        <input name="phone" type="tel" inputmode="tel" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
-                    </label>
-                </div>
-                <GroupChoices groups=groups />
-                <label>{t!(i18n, household_notes)}
-                    <input name="notes" prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev)) />
-                </label>
+                <HouseholdFields form=form />
                 <button class="button button-primary button-block" type="submit" data-action="save-household">{t!(i18n, household_save)}</button>
                 {move || saved.get().then(|| view! { <p class="notice" role="status">{t!(i18n, household_saved)}</p> })}
             </form>

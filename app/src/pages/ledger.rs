@@ -12,7 +12,12 @@ use linli_shared::model::{
     need_status::NeedStatus,
 };
 
-use crate::{app::use_repo, components::LedgerImport, i18n::*, labels, reading};
+use crate::{
+    app::use_repo,
+    components::{HouseholdFields, HouseholdForm, LedgerImport},
+    i18n::*,
+    labels, reading,
+};
 
 /// What the household list shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -85,14 +90,7 @@ pub fn LedgerPage() -> impl IntoView {
     let building = use_params_map().with_untracked(|p| p.get("building").unwrap_or_default());
     let community = reading::community(&repo);
     let ledger_id = reading::ledger_of(&repo, community, building.clone());
-    let ledger = {
-        let repo = repo.clone();
-        Memo::new(move |_| {
-            repo.signals.revision.track();
-            let id = ledger_id.get()?;
-            repo.read(&id, |d| ledger::read(d).ok()).flatten()
-        })
-    };
+    let ledger = reading::ledger_doc(&repo, ledger_id);
     let name = {
         let building = building.clone();
         move || community.with(|c| reading::building_name(c.as_ref(), &building))
@@ -273,12 +271,7 @@ fn AddHousehold(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let unit = RwSignal::new(String::new());
-    let room = RwSignal::new(String::new());
-    let size = RwSignal::new("1".to_owned());
-    let phone = RwSignal::new(String::new());
-    let notes = RwSignal::new(String::new());
-    let groups = RwSignal::new(Vec::<SpecialGroup>::new());
+    let form = HouseholdForm::new();
     let error = RwSignal::new(None::<String>);
     let added = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -288,29 +281,18 @@ fn AddHousehold(
             error.set(Some(t_string!(i18n, ledger_not_here).to_string()));
             return;
         };
-        let draft = HouseholdDraft {
-            unit: unit.get_untracked().trim().to_owned(),
-            room: room.get_untracked().trim().to_owned(),
-            size: size.get_untracked().trim().parse().unwrap_or(0),
-            phone: phone.get_untracked().trim().to_owned(),
-            groups: groups.get_untracked(),
-            notes: notes.get_untracked(),
-        };
-        let problem = if draft.unit.is_empty() {
-            Some(t_string!(i18n, household_error_unit))
-        } else if draft.room.is_empty() {
-            Some(t_string!(i18n, household_error_room))
-        } else if !(1..=30).contains(&draft.size) {
-            Some(t_string!(i18n, household_error_size))
-        } else if !linli_shared::model::field_work::phone_ok(&draft.phone) {
-            Some(t_string!(i18n, household_error_phone))
-        } else {
-            None
-        };
-        if let Some(p) = problem {
-            error.set(Some(p.to_string()));
+        if let Some(p) = form.problem() {
+            error.set(Some(p));
             return;
         }
+        let draft = HouseholdDraft {
+            unit: form.unit.get_untracked().trim().to_owned(),
+            room: form.room.get_untracked().trim().to_owned(),
+            size: form.size_number(),
+            phone: form.phone.get_untracked().trim().to_owned(),
+            groups: form.groups.get_untracked(),
+            notes: form.notes.get_untracked(),
+        };
         let at = reading::now();
         let failed = t_string!(i18n, action_failed).to_string();
         match reading::apply(&repo, &id, &failed, |d, actor| {
@@ -318,11 +300,11 @@ fn AddHousehold(
         }) {
             Ok(_) => {
                 added.set(Some(format!("{} {}", draft.unit, draft.room)));
-                room.set(String::new());
-                phone.set(String::new());
-                notes.set(String::new());
-                groups.set(Vec::new());
-                size.set("1".to_owned());
+                form.room.set(String::new());
+                form.phone.set(String::new());
+                form.notes.set(String::new());
+                form.groups.set(Vec::new());
+                form.size.set("1".to_owned());
                 error.set(None);
             }
             Err(e) => error.set(Some(e)),
@@ -333,26 +315,7 @@ fn AddHousehold(
             <details class="fold">
                 <summary data-action="open-add-household">{t!(i18n, household_add_title)}</summary>
                 <form class="stack" on:submit=submit>
-                    <div class="row2">
-                        <label>{t!(i18n, household_unit)}
-                            <input name="unit" placeholder="3单元" prop:value=move || unit.get() on:input=move |ev| unit.set(event_target_value(&ev)) />
-                        </label>
-                        <label>{t!(i18n, household_room)}
-                            <input name="room" placeholder="502" prop:value=move || room.get() on:input=move |ev| room.set(event_target_value(&ev)) />
-                        </label>
-                    </div>
-                    <div class="row2">
-                        <label>{t!(i18n, household_size)}
-                            <input name="size" type="number" inputmode="numeric" min="1" max="30" prop:value=move || size.get() on:input=move |ev| size.set(event_target_value(&ev)) />
-                        </label>
-                        <label>{t!(i18n, household_phone)}
-                            <input name="phone" type="tel" inputmode="tel" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
-                        </label>
-                    </div>
-                    <GroupChoices groups=groups />
-                    <label>{t!(i18n, household_notes)}
-                        <input name="notes" prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev)) />
-                    </label>
+                    <HouseholdFields form=form />
                     <button class="button button-primary button-block" type="submit" data-action="add-household">
                         {t!(i18n, household_add)}
                     </button>
@@ -361,45 +324,5 @@ fn AddHousehold(
                 </form>
             </details>
         </section>
-    }
-}
-
-/// Checkboxes for the special groups, bound to a list.
-#[component]
-pub fn GroupChoices(groups: RwSignal<Vec<SpecialGroup>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <fieldset class="choices choices-wrap">
-            <legend>{t!(i18n, household_groups)}</legend>
-            {move || {
-                let en = labels::english();
-                SpecialGroup::ALL
-                    .iter()
-                    .map(|g| {
-                        let g = *g;
-                        view! {
-                            <label class="choice">
-                                <input
-                                    type="checkbox"
-                                    name="group"
-                                    value=g.as_str()
-                                    prop:checked=move || groups.with(|v| v.contains(&g))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        groups.update(|v| {
-                                            v.retain(|x| *x != g);
-                                            if on {
-                                                v.push(g);
-                                            }
-                                        });
-                                    }
-                                />
-                                <span>{labels::group(g, en)}</span>
-                            </label>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </fieldset>
     }
 }

@@ -27,5 +27,5 @@ pub use join::{JoinPage, invite_code};
 pub use ledger::LedgerPage;
 pub use new_round::{NewRound, floor_of, parse_points, parse_stops};
 pub use not_found::NotFound;
-pub use round::{RoundPage, record as record_outcome};
+pub use round::{RoundPage, record as record_outcome, undo_record};
 pub use round_sheet::RoundSheetPage;

@@ -53,6 +53,15 @@ pub fn record(
     .err()
 }
 
+/// Cancels one of this person's records; the error (if any) as a line.
+pub fn undo_record(repo: &Repo, id: &DocumentId, event: &str, failed: &str) -> Option<String> {
+    let at = reading::now();
+    reading::apply(repo, id, failed, |d, actor| {
+        round::undo(d, actor, at, event)
+    })
+    .err()
+}
+
 #[component]
 pub fn RoundPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -173,14 +182,12 @@ pub fn RoundPage() -> impl IntoView {
     let undo = {
         let repo = repo.clone();
         move |event: String| {
-            let at = reading::now();
-            let failed = t_string!(i18n, action_failed).to_string();
-            error.set(
-                reading::apply(&repo, &id, &failed, |d, actor| {
-                    round::undo(d, actor, at, &event)
-                })
-                .err(),
-            );
+            error.set(undo_record(
+                &repo,
+                &id,
+                &event,
+                t_string!(i18n, action_failed),
+            ))
         }
     };
 
