@@ -34,6 +34,7 @@ pub mod reading;
 pub mod repo;
 pub mod session;
 pub mod store;
+pub mod welfare_needs;
 
 /// Entry point: reads the store, then replaces the loading splash with the app.
 pub fn start() {

@@ -430,11 +430,12 @@ describe("field work", () => {
       await a.context.setOffline(false);
       await untilSynced(a.page, 20_000);
       await both(a.page, "round-welfare");
-      await lead.goto(url);
-      await lead.locator("[data-problem='1单元 202']").waitFor({ timeout: 15_000 });
+      // The lead's phone turns it into a need without the round being opened.
       await openLedger(lead, building);
       await lead.locator(".need[data-urgency=urgent]", { hasText: "药快吃完了" }).waitFor({ timeout: 15_000 });
       assert.equal(await lead.locator(".need", { hasText: "药快吃完了" }).count(), 1);
+      await lead.goto(url);
+      await lead.locator("[data-problem='1单元 202']").waitFor({ timeout: 15_000 });
     } finally {
       relay.kill();
     }

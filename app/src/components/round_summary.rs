@@ -1,8 +1,7 @@
 //! A round at a glance for its lead and staff: done, missed, problems with
 //! their notes, duplicates; coverage per unit and the households not reached
-//! yet; and for a welfare check, the people who need help — each turned into
-//! an urgent need in the building's ledger by the first lead or staff phone
-//! that sees it (once, however many do).
+//! yet (the people a welfare check found needing help are among the
+//! problems; `welfare_needs` turns each into a need in the ledger).
 
 use leptos::prelude::*;
 use linli_shared::model::{
@@ -11,13 +10,11 @@ use linli_shared::model::{
     stop_status::{self, StopState},
 };
 
-use crate::{app::use_repo, i18n::*, labels, reading};
+use crate::{i18n::*, labels};
 
 #[component]
 pub fn RoundSummary(round: Round) -> impl IntoView {
     let i18n = use_i18n();
-    let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
     let en = labels::english_untracked();
     let s = round.summary();
     let statuses = stop_status::all(&round);
@@ -44,30 +41,6 @@ pub fn RoundSummary(round: Round) -> impl IntoView {
         RoundKind::TestingNotice | RoundKind::TestingRegistration | RoundKind::WelfareCheck
     );
 
-    // Welfare checks: "needs help" becomes a need in the ledger.
-    let help = field_work::help_wanted(&round);
-    if !help.is_empty() {
-        let ledger = reading::ledger_of(&repo, community, round.building.clone());
-        let repo = repo.clone();
-        Effect::new(move |_| {
-            let Some(id) = ledger.get() else { return };
-            for (event, household, note) in &help {
-                let at = reading::now();
-                let exists = repo
-                    .read(&id, |d| {
-                        linli_shared::model::ledger::read(d)
-                            .map(|l| l.needs.contains_key(&field_work::need_id_for(event)))
-                            .unwrap_or(true)
-                    })
-                    .unwrap_or(true);
-                if !exists {
-                    let _ = repo.change(&id, |d, actor| {
-                        field_work::need_from_check(d, actor, at, event, household, note)
-                    });
-                }
-            }
-        });
-    }
     view! {
         <section class="card summary" data-summary=format!("{}/{}/{}", s.done, s.attempted, s.needs_attention)>
             <h2>{t!(i18n, summary_title)}</h2>

@@ -193,6 +193,7 @@ impl Repo {
         repo.open_visible();
         repo.try_introduce();
         repo.spawn_runner(effects_rx);
+        crate::welfare_needs::sweep(&repo);
         tabs::listen(repo.clone());
         link::spawn(repo.clone(), wake_rx);
         let ticking = repo.clone();
@@ -364,6 +365,7 @@ impl Repo {
         self.handle(Event::LocalChange { document });
         self.mark_unsynced(document);
         self.signals.revision.update(|r| *r += 1);
+        crate::welfare_needs::convert(self, &document);
         if document == self.session().community_document() {
             self.open_visible();
         }
@@ -541,6 +543,7 @@ impl Repo {
             }
             Effect::Changed { document } => {
                 self.signals.revision.update(|r| *r += 1);
+                crate::welfare_needs::convert(self, &document);
                 if document == self.session().community_document() {
                     self.open_visible();
                     self.try_introduce();
