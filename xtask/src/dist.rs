@@ -84,26 +84,11 @@ fn kb(n: u64) -> String {
 }
 
 pub fn build() -> anyhow::Result<Report> {
-    build_as(Optimise::Release)
-}
-
-/// How hard the compiler works on the app.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Optimise {
-    /// What ships: whole-program LTO, one codegen unit (smallest, slowest).
-    Release,
-    /// For the test suite: the same code and the same wasm-opt pass, without
-    /// LTO and with parallel codegen — minutes faster on two cores, a larger
-    /// file; sizes are measured on the release build (`cargo xtask dist`).
-    Test,
-}
-
-pub fn build_as(level: Optimise) -> anyhow::Result<Report> {
     tools::wasm_target()?;
     tools::wasm_bindgen()?;
     let wasm_opt = tools::wasm_opt()?;
 
-    let mut cargo = cmd(
+    let cargo = cmd(
         "cargo",
         [
             "build",
@@ -116,11 +101,6 @@ pub fn build_as(level: Optimise) -> anyhow::Result<Report> {
             tools::WASM_TARGET,
         ],
     );
-    if level == Optimise::Test {
-        cargo
-            .env("CARGO_PROFILE_RELEASE_LTO", "false")
-            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
-    }
     sh::run(cargo)?;
     let built = PathBuf::from("target")
         .join(tools::WASM_TARGET)

@@ -155,7 +155,7 @@ pub fn test() -> anyhow::Result<()> {
     });
 
     let start = Instant::now();
-    let built = dist::build_as(dist::Optimise::Test).and_then(|report| {
+    let built = dist::build().and_then(|report| {
         report.print();
         sh::run(cmd("cargo", ["build", "--package", "linli-server"]))
     });
