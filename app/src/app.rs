@@ -37,6 +37,13 @@ pub fn App(boot: Boot) -> impl IntoView {
     }
 }
 
+/// The document named by the route's `:id` (None when it is not an id).
+pub fn document_param() -> Option<linli_shared::sync::document_id::DocumentId> {
+    leptos_router::hooks::use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .and_then(|s| s.parse().ok())
+}
+
 /// The repo of a joined phone, for screens that need it.
 pub fn use_repo() -> Option<crate::repo::Repo> {
     match use_context::<Boot>() {

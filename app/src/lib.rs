@@ -29,6 +29,7 @@ pub mod browser;
 pub mod components;
 pub mod files;
 pub mod labels;
+pub mod listed;
 pub mod pages;
 pub mod reading;
 pub mod repo;

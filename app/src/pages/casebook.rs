@@ -18,7 +18,7 @@ use linli_shared::{
         ModelError, Role,
         casebook::{self, Followup},
         community::Community,
-        directory::{self, Listing},
+        directory::Listing,
         doc::DocKind,
     },
     sync::{document_id::DocumentId, scope::Scope},
@@ -40,25 +40,19 @@ fn create_casebook(repo: &Repo, title: &str) -> Result<DocumentId, ModelError> {
     let at = reading::now();
     let actor = repo.session().actor();
     let doc = casebook::create(&actor, at)?;
-    let id = DocumentId::random();
-    let scope = Scope::Members {
-        building: None,
-        devices: Vec::new(),
-    };
-    repo.create(id, doc, Some(scope.clone()));
     let listing = Listing {
         kind: DocKind::Casebook,
         title: title.to_owned(),
         building: None,
         date: String::new(),
-        scope,
+        scope: Scope::Members {
+            building: None,
+            devices: Vec::new(),
+        },
         by: String::new(),
         at,
     };
-    repo.change(&community_doc, |d, actor| {
-        directory::list(d, actor, at, &id.to_string(), listing)
-    })?;
-    Ok(id)
+    crate::listed::start(repo, doc, listing)
 }
 
 /// Gives the casebooks to exactly these volunteers' devices (and staff): the
@@ -68,7 +62,6 @@ fn set_qualified(
     books: &[(DocumentId, Listing)],
     devices: Vec<String>,
 ) -> Result<(), ModelError> {
-    let community_doc = repo.session().community_document();
     let at = reading::now();
     let scope = Scope::Members {
         building: None,
@@ -80,9 +73,7 @@ fn set_qualified(
             scope: scope.clone(),
             ..listing.clone()
         };
-        repo.change(&community_doc, |d, actor| {
-            directory::list(d, actor, at, &id.to_string(), listing)
-        })?;
+        crate::listed::relist(repo, id, at, listing)?;
     }
     Ok(())
 }

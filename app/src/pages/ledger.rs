@@ -186,11 +186,7 @@ pub fn LedgerPage() -> impl IntoView {
                     l.open_needs()
                         .into_iter()
                         .map(|(id, n)| {
-                            let door = l
-                                .households
-                                .get(&n.household)
-                                .map(|h| h.door())
-                                .unwrap_or_default();
+                            let door = l.door_of(&n.household);
                             (id.clone(), n.clone(), door, l.need_status(id))
                         })
                         .collect::<Vec<_>>()

@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use linli_shared::{
     model::{
         Role,
-        directory::{self, Listing},
+        directory::Listing,
         doc::DocKind,
         household_table::natural_cmp,
         ledger::{self, Ledger},
@@ -167,27 +167,19 @@ pub fn plan_round(
     let assignees: Vec<&str> = volunteers.iter().map(String::as_str).collect();
     let doc = round::create(&actor, at, kind, date, building, title, &assignees, stops)
         .map_err(|e| e.to_string())?;
-    let id = DocumentId::random();
-    let scope = Scope::Members {
-        building: Some(building.to_owned()),
-        devices: volunteers.to_vec(),
-    };
-    repo.create(id, doc, Some(scope.clone()));
     let listing = Listing {
         kind: DocKind::Round,
         title: title.trim().to_owned(),
         building: Some(building.to_owned()),
         date: date.iso(),
-        scope,
+        scope: Scope::Members {
+            building: Some(building.to_owned()),
+            devices: volunteers.to_vec(),
+        },
         by: String::new(),
         at,
     };
-    let community = repo.session().community_document();
-    repo.change(&community, |d, actor| {
-        directory::list(d, actor, at, &id.to_string(), listing)
-    })
-    .map_err(|e| e.to_string())?;
-    Ok(id)
+    crate::listed::start(repo, doc, listing).map_err(|e| e.to_string())
 }
 
 const KINDS: &[RoundKind] = &[
@@ -279,11 +271,7 @@ pub fn NewRound() -> impl IntoView {
                             l.need_status(id) == linli_shared::model::need_status::NeedStatus::Open
                         })
                         .map(|(id, n)| {
-                            let door = l
-                                .households
-                                .get(&n.household)
-                                .map(|h| h.door())
-                                .unwrap_or_default();
+                            let door = l.door_of(&n.household);
                             (id.clone(), door, n.clone())
                         })
                         .collect::<Vec<_>>()

@@ -7,7 +7,6 @@
 //! model's rules, so records made offline on several phones merge.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use linli_shared::{
     model::{
         Role,
@@ -65,14 +64,10 @@ pub fn undo_record(repo: &Repo, id: &DocumentId, event: &str, failed: &str) -> O
 #[component]
 pub fn RoundPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let Some(repo) = use_repo() else {
         return view! { <p>{t!(i18n, not_joined_short)}</p> }.into_any();
     };
-    let Some(id) = params
-        .with_untracked(|p| p.get("id"))
-        .and_then(|s| s.parse::<DocumentId>().ok())
-    else {
+    let Some(id) = crate::app::document_param() else {
         return view! { <p class="error">{t!(i18n, round_missing)}</p> }.into_any();
     };
     repo.open(id);

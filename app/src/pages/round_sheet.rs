@@ -10,14 +10,10 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use linli_shared::{
-    model::{
-        community::Community,
-        round::{Outcome, Round, RoundKind, Stop},
-        stop_status::{self, StopState, StopStatus},
-    },
-    sync::document_id::DocumentId,
+use linli_shared::model::{
+    community::Community,
+    round::{Outcome, Round, RoundKind, Stop},
+    stop_status::{self, StopState, StopStatus},
 };
 
 use crate::{app::use_repo, components::time::clock_time, i18n::*, reading};
@@ -86,14 +82,10 @@ fn by_unit(round: &Round) -> Vec<(String, Vec<usize>)> {
 #[component]
 pub fn RoundSheetPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let Some(repo) = use_repo() else {
         return view! { <p>{t!(i18n, not_joined_short)}</p> }.into_any();
     };
-    let Some(id) = params
-        .with_untracked(|p| p.get("id"))
-        .and_then(|s| s.parse::<DocumentId>().ok())
-    else {
+    let Some(id) = crate::app::document_param() else {
         return view! { <p class="error">{t!(i18n, sheet_missing)}</p> }.into_any();
     };
     repo.open(id);

@@ -3,13 +3,8 @@
 
 use leptos::prelude::*;
 use linli_shared::{
-    model::{
-        community,
-        directory::{self, Listing},
-        doc::DocKind,
-        ledger,
-    },
-    sync::{document_id::DocumentId, scope::Scope},
+    model::{community, directory::Listing, doc::DocKind, ledger},
+    sync::scope::Scope,
 };
 
 use crate::{
@@ -32,24 +27,18 @@ pub fn add_building(repo: &Repo, name: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let actor = repo.session().actor();
     let ledger_doc = ledger::create(&actor, at, &building).map_err(|e| e.to_string())?;
-    let id = DocumentId::random();
-    let scope = Scope::Building {
-        building: building.clone(),
-    };
-    repo.create(id, ledger_doc, Some(scope.clone()));
     let listing = Listing {
         kind: DocKind::Ledger,
         title: name.trim().to_owned(),
-        building: Some(building),
+        building: Some(building.clone()),
         date: String::new(),
-        scope,
+        scope: Scope::Building { building },
         by: String::new(),
         at,
     };
-    repo.change(&community_doc, |d, actor| {
-        directory::list(d, actor, at, &id.to_string(), listing)
-    })
-    .map_err(|e| e.to_string())
+    crate::listed::start(repo, ledger_doc, listing)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 #[component]

@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use linli_shared::model::doc;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
 
 use super::{Repo, now_ms};
 
@@ -87,22 +86,14 @@ impl Repo {
 
     /// Offers the export as a download.
     pub fn download_export(&self) -> Result<(), wasm_bindgen::JsValue> {
-        let text = self.export_json();
-        let parts = js_sys::Array::of1(&text.into());
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("application/json");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-        let document = leptos::prelude::document();
-        let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-        a.set_href(&url);
         let day = js_sys::Date::new_0()
             .to_iso_string()
             .as_string()
             .unwrap_or_default();
-        a.set_download(&format!("linli-export-{}.json", &day[..10.min(day.len())]));
-        a.click();
-        let _ = web_sys::Url::revoke_object_url(&url);
-        Ok(())
+        crate::files::download(
+            &format!("linli-export-{}.json", &day[..10.min(day.len())]),
+            "application/json",
+            self.export_json().as_bytes(),
+        )
     }
 }

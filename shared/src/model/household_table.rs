@@ -561,6 +561,7 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::rows;
     use crate::{
         model::{
             ledger::{add_household, add_need, create, set_household_archived},
@@ -572,12 +573,6 @@ mod tests {
 
     fn lead() -> Actor {
         Actor::seeded("lead-1", "phone-l", Role::Lead, 31)
-    }
-
-    fn rows(v: &[&[&str]]) -> Rows {
-        v.iter()
-            .map(|r| r.iter().map(|s| (*s).to_owned()).collect())
-            .collect()
     }
 
     fn problems(r: Result<Vec<(usize, HouseholdDraft)>, ImportProblems>) -> Vec<(usize, Problem)> {

@@ -435,6 +435,14 @@ impl Ledger {
         v
     }
 
+    /// A household's door label (empty for an unknown household).
+    pub fn door_of(&self, household: &str) -> String {
+        self.households
+            .get(household)
+            .map(Household::door)
+            .unwrap_or_default()
+    }
+
     pub fn need_status(&self, need: &str) -> NeedStatus {
         need_status::status(&self.need_events, need)
     }

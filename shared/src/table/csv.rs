@@ -96,13 +96,8 @@ pub fn write(rows: &Rows) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::rows;
     use proptest::prelude::*;
-
-    fn rows(v: &[&[&str]]) -> Rows {
-        v.iter()
-            .map(|r| r.iter().map(|s| (*s).to_owned()).collect())
-            .collect()
-    }
 
     #[test]
     fn tricky_fields_round_trip() {

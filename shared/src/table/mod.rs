@@ -66,3 +66,11 @@ pub fn read(bytes: &[u8]) -> Result<Rows, TableError> {
         csv::parse(std::str::from_utf8(bytes).map_err(|_| TableError::Unreadable)?)
     }
 }
+
+/// A table from string literals (tests).
+#[cfg(test)]
+pub(crate) fn rows(v: &[&[&str]]) -> Rows {
+    v.iter()
+        .map(|r| r.iter().map(|s| (*s).to_owned()).collect())
+        .collect()
+}

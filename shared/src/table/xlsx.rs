@@ -620,13 +620,8 @@ fn inflate(data: &[u8], limit: usize, name: &str) -> Result<Vec<u8>, TableError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::rows;
     use proptest::prelude::*;
-
-    fn rows(v: &[&[&str]]) -> Rows {
-        v.iter()
-            .map(|r| r.iter().map(|s| (*s).to_owned()).collect())
-            .collect()
-    }
 
     #[test]
     fn written_workbooks_read_back() {
