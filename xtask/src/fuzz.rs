@@ -24,7 +24,19 @@ pub fn cargo_fuzz() -> anyhow::Result<()> {
     sh::run(cmd("cargo", ["install", "cargo-fuzz", "--locked"]))
 }
 
-pub fn fuzz(seconds: u32) -> anyhow::Result<()> {
+/// How long each target runs.
+#[derive(Clone, Copy)]
+pub enum Round {
+    /// A fresh random seed, for N seconds: exploring (`cargo xtask fuzz`).
+    Explore { seconds: u32 },
+    /// One fixed seed and a fixed number of inputs, capped at N seconds: the
+    /// CI's round, which fails only when a change makes one of the inputs it
+    /// always tries crash, and then does so on every machine (a slow machine
+    /// tries a prefix of the same sequence).
+    Fixed { runs: u32, seconds: u32 },
+}
+
+pub fn fuzz(round: Round) -> anyhow::Result<()> {
     cargo_fuzz()?;
     let dir = Path::new("shared/fuzz");
     let mut crashed = Vec::new();
@@ -45,7 +57,14 @@ pub fn fuzz(seconds: u32) -> anyhow::Result<()> {
         let mut run = cmd("cargo", ["fuzz", "run", "-s", "none", target]);
         run.arg(Path::new("corpus").join(target))
             .arg("--")
-            .arg(format!("-max_total_time={seconds}"))
+            .args(match round {
+                Round::Explore { seconds } => vec![format!("-max_total_time={seconds}")],
+                Round::Fixed { runs, seconds } => vec![
+                    "-seed=20261129".to_string(),
+                    format!("-runs={runs}"),
+                    format!("-max_total_time={seconds}"),
+                ],
+            })
             .arg(format!("-artifact_prefix=artifacts/{target}/"))
             .current_dir(dir);
         if sh::run(run).is_err() {

@@ -80,7 +80,7 @@ fn main() -> anyhow::Result<()> {
             app_bench::app_bench()
         }
         Command::Bench { .. } => bench(),
-        Command::Fuzz { seconds } => fuzz::fuzz(seconds),
+        Command::Fuzz { seconds } => fuzz::fuzz(fuzz::Round::Explore { seconds }),
     }
 }
 

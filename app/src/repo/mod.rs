@@ -34,6 +34,7 @@ use linli_shared::{
         chunk::StoredChunk,
         document_id::DocumentId,
         engine::{Config, ConnId, Effect, Engine, Event, OpenGate},
+        intact::intact,
         scope::Scope,
     },
 };
@@ -635,7 +636,9 @@ impl Repo {
             match inner.engine.document_mut(&document) {
                 Some(doc) => {
                     let before = doc.get_heads();
-                    doc.load_incremental(bytes).is_ok() && doc.get_heads() != before
+                    intact(bytes)
+                        && doc.load_incremental(bytes).is_ok()
+                        && doc.get_heads() != before
                 }
                 None => false,
             }

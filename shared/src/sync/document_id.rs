@@ -54,6 +54,23 @@ impl DocumentId {
         Self::from_random_bytes(bytes)
     }
 
+    /// A volunteer's own document (profile, training, shifts, check-ins),
+    /// derived from the community and the volunteer's device: only that
+    /// phone creates it, and staff and the building's leads find it from the
+    /// roster without a directory entry.
+    pub fn for_volunteer(community: &str, device: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(b"linli volunteer document\0")
+            .chain_update(community.as_bytes())
+            .chain_update(b"\0")
+            .chain_update(device.as_bytes())
+            .finalize();
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        Self::from_random_bytes(bytes)
+    }
+
     pub fn from_bytes(bytes: [u8; 16]) -> Self {
         Self(bytes)
     }

@@ -17,6 +17,7 @@ use automerge::{AutoCommit, ChangeHash};
 
 use super::chunk::{ChunkKey, ChunkKind, StoredChunk};
 use super::document_id::DocumentId;
+use super::intact::intact;
 use super::message::{Message, PROTOCOL_V1, PeerId, PeerMetadata};
 
 /// One connection, numbered by the caller.
@@ -633,7 +634,12 @@ impl Engine {
             return;
         };
         for chunk in chunks {
-            match d.doc.load_incremental(&chunk.bytes) {
+            let loaded = if intact(&chunk.bytes) {
+                d.doc.load_incremental(&chunk.bytes).map_err(|_| ())
+            } else {
+                Err(())
+            };
+            match loaded {
                 Ok(_) => match chunk.kind {
                     ChunkKind::Incremental => d.chunks.push((chunk.key, chunk.bytes.len())),
                     ChunkKind::Snapshot => {

@@ -12,6 +12,7 @@ pub mod chunk;
 pub mod document_id;
 pub mod engine;
 pub mod fuzzing;
+pub mod intact;
 pub mod message;
 pub mod scope;
 
