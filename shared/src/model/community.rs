@@ -33,6 +33,26 @@ pub struct Community {
     /// Which ledgers and rounds exist, for whom ([`directory`](crate::model::directory)).
     #[serde(default, deserialize_with = "crate::model::directory::listings")]
     pub documents: BTreeMap<String, crate::model::directory::Listing>,
+    /// Outstanding volunteers staff marked, with their stories (宣传先进典型).
+    #[serde(default, deserialize_with = "doc::events")]
+    pub recognitions: Vec<Recognition>,
+}
+
+/// Staff mark an outstanding volunteer with a short story; everyone in the
+/// community reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Recognition {
+    pub id: String,
+    /// The volunteer's id (their device), as on the roster.
+    pub person: String,
+    pub story: String,
+    pub by: String,
+    pub device: String,
+    pub at: Millis,
+    /// A later entry withdrawing this one (a mistake): the recognition is
+    /// not shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdraws: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -149,6 +169,7 @@ pub fn create(actor: &Actor, at: Millis, name: &str) -> Result<AutoCommit, Model
         d.put_object(ROOT, key, automerge::ObjType::Map)?;
     }
     d.put_object(ROOT, "announcements", automerge::ObjType::List)?;
+    d.put_object(ROOT, "recognitions", automerge::ObjType::List)?;
     let courses = doc::child(&d, &ROOT, "courses")?;
     for c in GENERAL_CATALOGUE {
         let course = Course {
@@ -308,6 +329,81 @@ pub fn announce(
     Ok(id)
 }
 
+/// Staff mark an outstanding volunteer with a short story.
+pub fn recognise(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    person: &str,
+    story: &str,
+) -> Result<String, ModelError> {
+    staff_only(actor)?;
+    doc::check(d, DocKind::Community)?;
+    let story = doc::required("story", story)?;
+    if story.chars().count() > 1000 {
+        return Err(ModelError::Invalid(
+            "the story is longer than 1000 characters".into(),
+        ));
+    }
+    if !read(d)?.roster.contains_key(person) {
+        return Err(ModelError::NotFound {
+            what: "volunteer",
+            id: person.to_owned(),
+        });
+    }
+    append_recognition(d, actor, at, person, story, None)
+}
+
+/// Staff withdraw a recognition (entered by mistake); it stays on record.
+pub fn withdraw_recognition(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    id: &str,
+) -> Result<(), ModelError> {
+    staff_only(actor)?;
+    doc::check(d, DocKind::Community)?;
+    let community = read(d)?;
+    let r = community
+        .recognitions
+        .iter()
+        .find(|r| r.id == id && r.withdraws.is_none())
+        .ok_or_else(|| ModelError::NotFound {
+            what: "recognition",
+            id: id.to_owned(),
+        })?;
+    let person = r.person.clone();
+    append_recognition(d, actor, at, &person, String::new(), Some(id.to_owned()))?;
+    Ok(())
+}
+
+fn append_recognition(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    person: &str,
+    story: String,
+    withdraws: Option<String>,
+) -> Result<String, ModelError> {
+    // Communities created before recognitions existed get the list now.
+    if d.get(ROOT, "recognitions")?.is_none() {
+        d.put_object(ROOT, "recognitions", automerge::ObjType::List)?;
+    }
+    let id = actor.new_id();
+    let r = Recognition {
+        id: id.clone(),
+        person: person.to_owned(),
+        story,
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+        withdraws,
+    };
+    doc::append_event(d, "recognitions", &r)?;
+    doc::commit(d, at, "recognise");
+    Ok(id)
+}
+
 /// Adds a post-specific course to the catalogue.
 pub fn add_course(
     d: &mut AutoCommit,
@@ -395,6 +491,22 @@ impl Community {
                 )
             })
             .collect()
+    }
+
+    /// Recognitions in force (not withdrawn), newest first.
+    pub fn honour_roll(&self) -> Vec<&Recognition> {
+        let withdrawn: std::collections::BTreeSet<&str> = self
+            .recognitions
+            .iter()
+            .filter_map(|r| r.withdraws.as_deref())
+            .collect();
+        let mut out: Vec<&Recognition> = self
+            .recognitions
+            .iter()
+            .filter(|r| r.withdraws.is_none() && !withdrawn.contains(r.id.as_str()))
+            .collect();
+        out.sort_by(|a, b| (b.at, &b.id).cmp(&(a.at, &a.id)));
+        out
     }
 
     /// A course's title, or its id when the catalogue lacks it.
@@ -584,5 +696,28 @@ pub(crate) mod tests {
         assert_eq!(c.roster["vol-1"].display_name, "王芳");
         assert_eq!(minutes_of_day("08:30"), Some(510));
         assert_eq!(minutes_of_day("8:30"), None);
+    }
+
+    #[test]
+    fn recognitions_are_staffs_and_can_be_withdrawn() {
+        let s = staff();
+        let mut d = create(&s, 0, "和平里").unwrap();
+        let v = Actor::seeded("v-1", "phone-v", Role::Volunteer, 13);
+        introduce(&mut d, &v, 1, "小王", None).unwrap();
+        assert!(recognise(&mut d, &v, 2, "v-1", "连续送菜").is_err());
+        assert!(recognise(&mut d, &s, 2, "nobody", "连续送菜").is_err());
+        assert!(recognise(&mut d, &s, 2, "v-1", "  ").is_err());
+        let first = recognise(&mut d, &s, 3, "v-1", "连续十天为独居老人送菜").unwrap();
+        recognise(&mut d, &s, 4, "v-1", "夜里帮忙转运").unwrap();
+        assert_eq!(read(&d).unwrap().honour_roll().len(), 2);
+        withdraw_recognition(&mut d, &s, 5, &first).unwrap();
+        let c = read(&d).unwrap();
+        let roll = c.honour_roll();
+        assert_eq!(roll.len(), 1);
+        assert_eq!(roll[0].story, "夜里帮忙转运");
+        assert!(
+            withdraw_recognition(&mut d, &s, 6, &first).is_ok(),
+            "still on record"
+        );
     }
 }

@@ -25,6 +25,19 @@ pub fn check(
     start: Millis,
     end: Millis,
 ) -> Result<(), ModelError> {
+    check_besides(community, vol, post_id, start, end, None)
+}
+
+/// [`check`], leaving one of the volunteer's shifts out of the day totals
+/// (the shift being moved).
+fn check_besides(
+    community: &Community,
+    vol: &Volunteer,
+    post_id: &str,
+    start: Millis,
+    end: Millis,
+    besides: Option<&str>,
+) -> Result<(), ModelError> {
     let post = community
         .posts
         .get(post_id)
@@ -55,7 +68,17 @@ pub fn check(
     }
     let offset = community.utc_offset_minutes;
     for (day, ms) in split_by_day(start, end, offset) {
-        let scheduled = scheduled_minutes(vol, day, offset);
+        let moving = besides
+            .and_then(|id| vol.shifts.get(id))
+            .filter(|s| !s.cancelled)
+            .map_or(0, |s| {
+                split_by_day(s.start, s.end, offset)
+                    .into_iter()
+                    .filter(|(d, _)| *d == day)
+                    .map(|(_, ms)| ms / MINUTE)
+                    .sum()
+            });
+        let scheduled = scheduled_minutes(vol, day, offset) - moving;
         let requested = ms / MINUTE;
         if scheduled + requested > DAILY_CAP_MINUTES {
             return Err(ModelError::OverDailyCap {
@@ -105,6 +128,59 @@ pub fn schedule(
     Ok(id)
 }
 
+/// Days whose active shifts add up to more than 8 hours: each phone refuses
+/// such a schedule, but two phones scheduling offline can together exceed
+/// the cap; the merged schedule is flagged so staff cancel or move a shift.
+pub fn days_over_cap(vol: &Volunteer, offset_minutes: i64) -> Vec<(Day, i64)> {
+    let mut per_day = std::collections::BTreeMap::<Day, i64>::new();
+    for (_, s) in vol.active_shifts() {
+        for (day, ms) in split_by_day(s.start, s.end, offset_minutes) {
+            *per_day.entry(day).or_default() += ms / MINUTE;
+        }
+    }
+    per_day
+        .into_iter()
+        .filter(|(_, m)| *m > DAILY_CAP_MINUTES)
+        .collect()
+}
+
+/// Moves a shift to another post (dispatch: 调配), with the same rules as
+/// scheduling it there.
+pub fn reassign(
+    d: &mut AutoCommit,
+    community: &Community,
+    actor: &Actor,
+    at: Millis,
+    shift: &str,
+    post_id: &str,
+) -> Result<(), ModelError> {
+    actor.require(&[Role::Staff, Role::Lead])?;
+    let vol = volunteer::read(d)?;
+    let current = vol
+        .shifts
+        .get(shift)
+        .filter(|s| !s.cancelled)
+        .ok_or_else(|| ModelError::NotFound {
+            what: "shift",
+            id: shift.to_owned(),
+        })?;
+    check_besides(
+        community,
+        &vol,
+        post_id,
+        current.start,
+        current.end,
+        Some(shift),
+    )?;
+    let shifts = doc::child(d, &ROOT, "shifts")?;
+    let s = doc::entry(d, &shifts, "shift", shift)?;
+    d.put(&s, "post", post_id)?;
+    d.put(&s, "scheduled_by", actor.person.as_str())?;
+    d.put(&s, "at", at)?;
+    doc::commit(d, at, "reassign");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,7 +199,7 @@ mod tests {
     }
 
     fn world() -> World {
-        let staff = Actor::seeded("staff-1", "phone-s", Role::Staff, 51);
+        let staff = Actor::seeded("staff-1", "phone-s2", Role::Staff, 54);
         let mut c = community::create(&staff, 1, "社区").unwrap();
         let mut p = sample_post();
         p.required_courses = vec!["g-protect-1".into(), "g-protect-2".into()];
@@ -333,5 +409,76 @@ mod tests {
             Err(ModelError::NotFound { .. })
         ));
         assert!(schedule(&mut w.vol, &c, &w.staff, 4, &w.post, w.day + HOUR, w.day).is_err());
+    }
+
+    #[test]
+    fn a_shift_moves_to_another_post_under_the_same_rules() {
+        let mut w = world();
+        qualify(&mut w);
+        let staff = Actor::seeded("staff-1", "phone-s2", Role::Staff, 54);
+        let mut c = w.community.clone();
+        let mut open = sample_post();
+        open.title = "消杀".into();
+        let other = community::add_post(&mut c, &staff, 3, &open).unwrap();
+        let mut strict = sample_post();
+        strict.required_courses = vec!["g-rights-1".into()];
+        let strict = community::add_post(&mut c, &staff, 3, &strict).unwrap();
+        let c = community::read(&c).unwrap();
+        let id = schedule(
+            &mut w.vol,
+            &c,
+            &staff,
+            4,
+            &w.post,
+            w.day + 8 * HOUR,
+            w.day + 16 * HOUR,
+        )
+        .unwrap();
+        assert_ne!(other, w.post);
+        // Its own 8 hours do not count against moving it.
+        reassign(&mut w.vol, &c, &staff, 5, &id, &other).unwrap();
+        let vol = volunteer::read(&w.vol).unwrap();
+        assert_eq!(vol.shifts[&id].post, other);
+        assert!(matches!(
+            reassign(&mut w.vol, &c, &staff, 6, &id, &strict),
+            Err(ModelError::MissingTraining { .. })
+        ));
+        assert!(reassign(&mut w.vol, &c, &staff, 6, "nope", &other).is_err());
+    }
+
+    #[test]
+    fn two_phones_scheduling_offline_past_the_cap_are_flagged() {
+        let mut w = world();
+        qualify(&mut w);
+        let c = community::read(&w.community).unwrap();
+        let lead = Actor::seeded("lead-1", "phone-l", Role::Lead, 53);
+        let mut other = doc::load(&w.vol.save(), &lead).unwrap();
+        schedule(
+            &mut w.vol,
+            &c,
+            &w.staff,
+            4,
+            &w.post,
+            w.day + 8 * HOUR,
+            w.day + 13 * HOUR,
+        )
+        .unwrap();
+        schedule(
+            &mut other,
+            &c,
+            &lead,
+            4,
+            &w.post,
+            w.day + 14 * HOUR,
+            w.day + 19 * HOUR,
+        )
+        .unwrap();
+        w.vol.merge(&mut other).unwrap();
+        let vol = volunteer::read(&w.vol).unwrap();
+        let day = Day::of(w.day, 480);
+        assert_eq!(days_over_cap(&vol, 480), vec![(day, 600)]);
+        // Both shifts are kept; nothing more fits that day.
+        assert_eq!(vol.active_shifts().len(), 2);
+        assert!(check(&c, &vol, &w.post, w.day + 20 * HOUR, w.day + 21 * HOUR).is_err());
     }
 }

@@ -25,6 +25,12 @@ pub struct Volunteer {
     pub shifts: BTreeMap<String, Shift>,
     #[serde(deserialize_with = "doc::events")]
     pub attendance: Vec<Attendance>,
+    /// Feedback and suggestions the volunteer wrote after service.
+    #[serde(default, deserialize_with = "doc::events")]
+    pub feedback: Vec<Feedback>,
+    /// Staff confirmations of a day's service hours.
+    #[serde(default, deserialize_with = "doc::events")]
+    pub confirmations: Vec<HoursConfirmation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -47,6 +53,10 @@ pub struct Profile {
     /// Marked by staff: may do psychological-support follow-ups.
     #[serde(default)]
     pub psych_qualified: bool,
+    /// Marked by staff: on the backbone roster for the next call-up
+    /// (培育骨干).
+    #[serde(default)]
+    pub backbone: bool,
 }
 
 impl Profile {
@@ -110,6 +120,39 @@ pub struct Attendance {
     pub at: Millis,
 }
 
+string_enum! {
+    pub enum FeedbackKind {
+        /// How the service went (规范服务管理).
+        Feedback = "feedback",
+        /// A suggestion for improving the work.
+        Suggestion = "suggestion",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Feedback {
+    pub id: String,
+    pub kind: FeedbackKind,
+    pub text: String,
+    pub by: String,
+    pub device: String,
+    pub at: Millis,
+}
+
+/// Staff confirm a volunteer's service on one local day: the minutes the
+/// check-ins gave when they looked. Later check-ins on that day show as not
+/// yet confirmed; the latest confirmation of a day stands.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct HoursConfirmation {
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub minutes: i64,
+    pub by: String,
+    pub device: String,
+    pub at: Millis,
+}
+
 /// What a registration form supplies.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Registration {
@@ -131,14 +174,7 @@ pub fn create(
     if actor.role == Role::Volunteer && actor.person != volunteer {
         return Err(ModelError::NotPermitted(actor.role));
     }
-    let name = doc::required("name", &reg.name)?;
-    let digits = reg.phone.chars().filter(char::is_ascii_digit).count();
-    if !reg.phone.trim().is_empty() && !(7..=15).contains(&digits) {
-        return Err(ModelError::Invalid(format!(
-            "{:?} is not a phone number",
-            reg.phone
-        )));
-    }
+    let name = check_registration(reg)?;
     let mut d = doc::create(DocKind::Volunteer, actor)?;
     d.put(ROOT, "volunteer", doc::required("volunteer id", volunteer)?)?;
     let p = d.put_object(ROOT, "profile", ObjType::Map)?;
@@ -155,8 +191,147 @@ pub fn create(
     d.put_object(ROOT, "training", ObjType::List)?;
     d.put_object(ROOT, "shifts", ObjType::Map)?;
     d.put_object(ROOT, "attendance", ObjType::List)?;
+    d.put_object(ROOT, "feedback", ObjType::List)?;
+    d.put_object(ROOT, "confirmations", ObjType::List)?;
     doc::commit(&mut d, at, "register");
     Ok(d)
+}
+
+/// The registration's name, once the form is acceptable: a name, and a phone
+/// number (when given) of 7 to 15 digits.
+fn check_registration(reg: &Registration) -> Result<String, ModelError> {
+    let name = doc::required("name", &reg.name)?;
+    let digits = reg.phone.chars().filter(char::is_ascii_digit).count();
+    if !reg.phone.trim().is_empty() && !(7..=15).contains(&digits) {
+        return Err(ModelError::Invalid(format!(
+            "{:?} is not a phone number",
+            reg.phone
+        )));
+    }
+    Ok(name)
+}
+
+/// The volunteer (or staff) updates the profile; only the fields that
+/// changed are written, so edits of different fields on two phones merge.
+pub fn edit_profile(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    reg: &Registration,
+) -> Result<(), ModelError> {
+    doc::check(d, DocKind::Volunteer)?;
+    self_or_staff(d, actor)?;
+    let name = check_registration(reg)?;
+    let old = read(d)?.profile;
+    let p = doc::child(d, &ROOT, "profile")?;
+    if old.name != name {
+        d.put(&p, "name", name)?;
+    }
+    if old.phone != reg.phone.trim() {
+        doc::put_text(d, &p, "phone", reg.phone.trim())?;
+    }
+    if old.source != reg.source {
+        match reg.source {
+            Some(s) => d.put(&p, "source", s.as_str())?,
+            None => d.delete(&p, "source")?,
+        }
+    }
+    let skills = doc::child(d, &p, "skills")?;
+    for s in Skill::ALL {
+        let wanted = reg.skills.contains(s);
+        if old.skills.get(s.as_str()).copied().unwrap_or(false) != wanted {
+            d.put(&skills, s.as_str(), wanted)?;
+        }
+    }
+    if old.availability != reg.availability.trim() {
+        doc::put_text(d, &p, "availability", reg.availability.trim())?;
+    }
+    doc::commit(d, at, "edit profile");
+    Ok(())
+}
+
+/// Staff put a volunteer on the backbone roster, or take them off.
+pub fn mark_backbone(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    backbone: bool,
+) -> Result<(), ModelError> {
+    actor.require(&[Role::Staff])?;
+    doc::check(d, DocKind::Volunteer)?;
+    let p = doc::child(d, &ROOT, "profile")?;
+    d.put(&p, "backbone", backbone)?;
+    doc::commit(d, at, "backbone");
+    Ok(())
+}
+
+/// The volunteer writes feedback or a suggestion (staff read them all).
+pub fn give_feedback(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    kind: FeedbackKind,
+    text: &str,
+) -> Result<(), ModelError> {
+    doc::check(d, DocKind::Volunteer)?;
+    self_or_staff(d, actor)?;
+    let text = doc::required("feedback", text)?;
+    if text.chars().count() > 2000 {
+        return Err(ModelError::Invalid(
+            "feedback is longer than 2000 characters".into(),
+        ));
+    }
+    let e = Feedback {
+        id: actor.new_id(),
+        kind,
+        text,
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    ensure_list(d, "feedback")?;
+    doc::append_event(d, "feedback", &e)?;
+    doc::commit(d, at, "feedback");
+    Ok(())
+}
+
+/// Staff confirm the service hours of one day as the check-ins give them now.
+pub fn confirm_hours(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    day: Day,
+    offset_minutes: i64,
+) -> Result<i64, ModelError> {
+    actor.require(&[Role::Staff])?;
+    doc::check(d, DocKind::Volunteer)?;
+    let minutes = read(d)?
+        .hours(offset_minutes)
+        .into_iter()
+        .find(|h| h.day == day)
+        .map(|h| h.minutes)
+        .ok_or_else(|| ModelError::Invalid(format!("no service recorded on {}", day.iso())))?;
+    let e = HoursConfirmation {
+        id: actor.new_id(),
+        day: day.iso(),
+        minutes,
+        by: actor.person.clone(),
+        device: actor.device.clone(),
+        at,
+    };
+    ensure_list(d, "confirmations")?;
+    doc::append_event(d, "confirmations", &e)?;
+    doc::commit(d, at, "confirm hours");
+    Ok(minutes)
+}
+
+/// Lists added after the first volunteer documents were written.
+fn ensure_list(d: &mut AutoCommit, key: &'static str) -> Result<(), ModelError> {
+    use automerge::ReadDoc;
+    if d.get(ROOT, key)?.is_none() {
+        d.put_object(ROOT, key, ObjType::List)?;
+    }
+    Ok(())
 }
 
 pub fn read(d: &AutoCommit) -> Result<Volunteer, ModelError> {
@@ -298,6 +473,26 @@ impl Volunteer {
         service_hours::daily(&self.attendance, offset_minutes)
     }
 
+    /// The confirmed minutes of a day (the latest confirmation), if any.
+    pub fn confirmed_minutes(&self, day: Day) -> Option<i64> {
+        let day = day.iso();
+        self.confirmations
+            .iter()
+            .filter(|c| c.day == day)
+            .max_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)))
+            .map(|c| c.minutes)
+    }
+
+    /// The shift a check-in session was worked on: the one its check-in
+    /// (at `start`) names, if that shift still stands.
+    pub fn shift_checked_in(&self, start: Millis) -> Option<(&String, &Shift)> {
+        self.attendance
+            .iter()
+            .filter(|a| a.action == AttendanceAction::CheckIn && a.at == start)
+            .find_map(|a| self.shifts.get_key_value(&a.shift))
+            .filter(|(_, s)| !s.cancelled)
+    }
+
     /// Shifts not cancelled, in start order.
     pub fn active_shifts(&self) -> Vec<(&String, &Shift)> {
         let mut v: Vec<_> = self.shifts.iter().filter(|(_, s)| !s.cancelled).collect();
@@ -427,5 +622,73 @@ pub(crate) mod tests {
             read(&d).unwrap().training_state("g-protect-1"),
             TrainingState::Passed
         );
+    }
+
+    #[test]
+    fn profile_edits_from_two_phones_merge_field_by_field() {
+        let (mut d, v) = volunteer_doc();
+        let s = Actor::seeded("staff-1", "phone-s", Role::Staff, 44);
+        let mut other = doc::load(&d.save(), &s).unwrap();
+        let mut mine = registration();
+        mine.availability = "周末全天".into();
+        mine.skills = vec![Skill::Driving, Skill::Medical];
+        edit_profile(&mut d, &v, 2, &mine).unwrap();
+        let mut theirs = registration();
+        theirs.phone = "13800138000".into();
+        edit_profile(&mut other, &s, 2, &theirs).unwrap();
+        d.merge(&mut other).unwrap();
+        let p = read(&d).unwrap().profile;
+        assert_eq!(p.availability, "周末全天");
+        assert_eq!(p.phone, "13800138000");
+        assert_eq!(p.skills(), vec![Skill::Driving, Skill::Medical]);
+        let mut bad = registration();
+        bad.phone = "1".into();
+        assert!(edit_profile(&mut d, &v, 3, &bad).is_err());
+        let stranger = Actor::seeded("vol-2", "phone-x", Role::Volunteer, 45);
+        assert!(edit_profile(&mut d, &stranger, 3, &mine).is_err());
+    }
+
+    #[test]
+    fn feedback_backbone_and_hour_confirmations() {
+        let (mut d, v) = volunteer_doc();
+        let s = Actor::seeded("staff-1", "phone-s", Role::Staff, 46);
+        give_feedback(
+            &mut d,
+            &v,
+            2,
+            FeedbackKind::Suggestion,
+            "楼道消杀表贴在门口",
+        )
+        .unwrap();
+        assert!(give_feedback(&mut d, &v, 2, FeedbackKind::Feedback, " ").is_err());
+        assert!(mark_backbone(&mut d, &v, 3, true).is_err());
+        mark_backbone(&mut d, &s, 3, true).unwrap();
+        let day = Day::parse("2022-05-01").unwrap();
+        assert!(
+            confirm_hours(&mut d, &s, 4, day, 480).is_err(),
+            "nothing to confirm"
+        );
+        let t = day.start(480) + 8 * 3_600_000;
+        attend(&mut d, &v, t, AttendanceAction::CheckIn, "", true, 480).unwrap();
+        attend(
+            &mut d,
+            &v,
+            t + 3_600_000,
+            AttendanceAction::CheckOut,
+            "",
+            false,
+            480,
+        )
+        .unwrap();
+        assert!(
+            confirm_hours(&mut d, &v, 5, day, 480).is_err(),
+            "staff confirm"
+        );
+        assert_eq!(confirm_hours(&mut d, &s, 5, day, 480).unwrap(), 60);
+        let vol = read(&d).unwrap();
+        assert_eq!(vol.feedback.len(), 1);
+        assert!(vol.profile.backbone);
+        assert_eq!(vol.confirmed_minutes(day), Some(60));
+        assert_eq!(vol.confirmed_minutes(day.next()), None);
     }
 }

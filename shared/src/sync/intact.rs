@@ -125,7 +125,10 @@ mod tests {
         let second = doc.save_incremental();
         assert!(intact(&second));
         let compressed = compress(&second);
-        assert!(intact(&compressed), "a compressed change (other Automerge writers)");
+        assert!(
+            intact(&compressed),
+            "a compressed change (other Automerge writers)"
+        );
         let mut fresh = AutoCommit::new();
         fresh.load_incremental(&first).unwrap();
         fresh.load_incremental(&compressed).unwrap();
