@@ -69,5 +69,11 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
             code,
         });
     }
-    serde_json::from_str(&text).map_err(|_| ApiError::Unreadable)
+    // An empty answer (204 No Content) reads as `null`, so `T = ()` fits it.
+    let text = if text.trim().is_empty() {
+        "null"
+    } else {
+        &text
+    };
+    serde_json::from_str(text).map_err(|_| ApiError::Unreadable)
 }

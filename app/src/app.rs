@@ -7,6 +7,7 @@ use leptos_router::{
     path,
 };
 
+use crate::pages::{EditPostPage, NewPostPage, PostsPage, TrainingPage};
 use crate::{
     boot::Boot,
     browser,
@@ -14,9 +15,14 @@ use crate::{
     i18n::*,
     pages::{
         AnnouncementsPage, CasebookPage, DevicePage, Home, HouseholdPage, InvitePage, JoinPage,
-        LedgerPage, NewRound, NotFound, RoundPage, RoundSheetPage,
+        LedgerPage, NewRound, NotFound, RecruitPage, RecruitmentPage, RoundPage, RoundSheetPage,
     },
 };
+
+use crate::pages::{DispatchPage, FeedbackInboxPage, HonoursPage, ServiceHoursPage};
+use crate::pages::{VolunteerPage, VolunteersPage};
+
+use crate::pages::MePage;
 
 #[component]
 pub fn App(boot: Boot) -> impl IntoView {
@@ -83,6 +89,19 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/ledger/:building/:household") view=HouseholdPage />
                 <Route path=path!("/announcements") view=AnnouncementsPage />
                 <Route path=path!("/casebook") view=CasebookPage />
+                <Route path=path!("/recruit") view=RecruitPage />
+                <Route path=path!("/recruitment") view=RecruitmentPage />
+                <Route path=path!("/posts") view=PostsPage />
+                <Route path=path!("/posts/new") view=NewPostPage />
+                <Route path=path!("/posts/:id") view=EditPostPage />
+                <Route path=path!("/training") view=TrainingPage />
+                <Route path=path!("/dispatch") view=DispatchPage />
+                <Route path=path!("/hours") view=ServiceHoursPage />
+                <Route path=path!("/honours") view=HonoursPage />
+                <Route path=path!("/feedback") view=FeedbackInboxPage />
+                <Route path=path!("/volunteers") view=VolunteersPage />
+                <Route path=path!("/volunteers/:person") view=VolunteerPage />
+                <Route path=path!("/me") view=MePage />
             </Routes>
         </main>
         <footer class="footer">

@@ -3,12 +3,69 @@
 //! export names them alike.
 
 use linli_shared::model::{
-    catalogue::{NeedKind, SpecialGroup, Urgency},
+    catalogue::{NeedKind, ServiceCategory, Skill, SpecialGroup, Urgency, VolunteerSource, Zone},
     need_status::NeedStatus,
     round::{Outcome, RoundKind},
+    training_status::TrainingState,
+    volunteer::FeedbackKind,
 };
 
 use crate::i18n::{Locale, use_i18n};
+
+/// The guideline's ten service categories (十类服务).
+pub fn service_category(c: ServiceCategory, en: bool) -> &'static str {
+    use ServiceCategory::*;
+    match c {
+        NucleicAcidTesting => pick(en, "核酸检测", "Nucleic-acid testing"),
+        Checkpoint => pick(en, "社区值守", "Checkpoint duty"),
+        Delivery => pick(en, "物资配送", "Supply delivery"),
+        Information => pick(en, "信息管理", "Information management"),
+        Publicity => pick(en, "政策宣传", "Policy publicity"),
+        Disinfection => pick(en, "防疫消杀", "Disinfection"),
+        Security => pick(en, "治安维护", "Security patrol"),
+        SpecialGroups => pick(en, "特殊人群服务", "Special-group services"),
+        PsychologicalSupport => pick(en, "精神慰藉", "Psychological support"),
+        Other => pick(en, "其他服务", "Other services"),
+    }
+}
+
+/// A building's zone type (封控区 / 管控区 / 防范区).
+pub fn zone(z: Zone, en: bool) -> &'static str {
+    match z {
+        Zone::Sealed => pick(en, "封控区", "Sealed zone"),
+        Zone::Controlled => pick(en, "管控区", "Controlled zone"),
+        Zone::Prevention => pick(en, "防范区", "Prevention zone"),
+    }
+}
+
+/// Where a volunteer stands with one course.
+pub fn training_state(t: TrainingState, en: bool) -> &'static str {
+    match t {
+        TrainingState::NotStarted => pick(en, "未学习", "Not started"),
+        TrainingState::AwaitingConfirmation => {
+            pick(en, "已学完，待确认", "Done, awaiting confirmation")
+        }
+        TrainingState::Passed => pick(en, "已通过", "Passed"),
+        TrainingState::Failed => pick(en, "未通过", "Not passed"),
+    }
+}
+
+pub fn feedback_kind(k: FeedbackKind, en: bool) -> &'static str {
+    match k {
+        FeedbackKind::Feedback => pick(en, "服务反馈", "Feedback"),
+        FeedbackKind::Suggestion => pick(en, "改进建议", "Suggestion"),
+    }
+}
+
+/// Minutes as hours for people: "7.5 小时" / "7.5 h".
+pub fn hours(minutes: i64, en: bool) -> String {
+    let h = linli_shared::model::service_report::hours(minutes);
+    if en {
+        format!("{h} h")
+    } else {
+        format!("{h} 小时")
+    }
+}
 
 /// Whether the screen is in English right now (tracked).
 pub fn english() -> bool {
@@ -30,6 +87,40 @@ pub fn group(g: SpecialGroup, en: bool) -> &'static str {
         ChronicIllness => pick(en, "慢性病", "Chronic illness"),
         Psychological => pick(en, "心理需求", "Psychological"),
         Hardship => pick(en, "困难群众", "Hardship"),
+    }
+}
+
+/// Where a volunteer comes from (the guideline's recruitment channels).
+pub fn volunteer_source(s: VolunteerSource, en: bool) -> &'static str {
+    use VolunteerSource::*;
+    match s {
+        Cadre => pick(
+            en,
+            "下沉干部职工",
+            "Government or enterprise staff sent down",
+        ),
+        PartyMember => pick(en, "社区党员", "Party member"),
+        Veteran => pick(en, "退役军人", "Veteran"),
+        GridWorker => pick(en, "网格员、楼门院长等", "Grid or community worker"),
+        Resident => pick(en, "居民群众", "Resident"),
+        NewEconomyWorker => pick(
+            en,
+            "快递员、外卖员等新就业群体",
+            "Courier, rider or gig worker",
+        ),
+        PlatformVolunteer => pick(en, "“志愿北京”注册志愿者", "Registered platform volunteer"),
+    }
+}
+
+pub fn skill(s: Skill, en: bool) -> &'static str {
+    use Skill::*;
+    match s {
+        Medical => pick(en, "医疗护理", "Medical"),
+        PsychologicalCounselling => pick(en, "心理咨询", "Psychological counselling"),
+        SocialWork => pick(en, "社会工作", "Social work"),
+        Driving => pick(en, "驾驶", "Driving"),
+        Translation => pick(en, "外语翻译", "Translation"),
+        DataEntry => pick(en, "信息录入", "Data entry"),
     }
 }
 

@@ -32,9 +32,11 @@ pub mod labels;
 pub mod listed;
 pub mod pages;
 pub mod reading;
+pub mod refusals;
 pub mod repo;
 pub mod session;
 pub mod store;
+pub mod team;
 pub mod welfare_needs;
 
 /// Entry point: reads the store, then replaces the loading splash with the app.

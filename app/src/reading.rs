@@ -10,6 +10,7 @@ use linli_shared::{
         doc::DocKind,
         ledger::{self, Ledger},
         round::{self, Round},
+        volunteer::{self, Volunteer},
     },
     sync::document_id::DocumentId,
 };
@@ -70,6 +71,37 @@ pub fn ledger(repo: &Repo, id: DocumentId) -> Memo<Option<Ledger>> {
     Memo::new(move |_| {
         repo.signals.revision.track();
         repo.read(&id, |d| ledger::read(d).ok()).flatten()
+    })
+}
+
+/// One volunteer's own document (None until it is on this phone).
+pub fn volunteer(repo: &Repo, id: DocumentId) -> Memo<Option<Volunteer>> {
+    let repo = repo.clone();
+    Memo::new(move |_| {
+        repo.signals.revision.track();
+        repo.read(&id, |d| volunteer::read(d).ok()).flatten()
+    })
+}
+
+/// This volunteer's own document.
+pub fn me(repo: &Repo) -> Memo<Option<Volunteer>> {
+    volunteer(repo, crate::team::own_document(&repo.session()))
+}
+
+/// The volunteers whose documents this device holds and has (staff: all;
+/// a lead: their building's; a volunteer: themself), in roster order.
+pub fn team(repo: &Repo, community: Memo<Option<Community>>) -> Memo<Vec<Volunteer>> {
+    let repo = repo.clone();
+    Memo::new(move |_| {
+        repo.signals.revision.track();
+        let session = repo.session();
+        community.with(|c| {
+            let Some(c) = c else { return Vec::new() };
+            crate::team::documents(&session, &c.roster)
+                .into_iter()
+                .filter_map(|(_, id)| repo.read(&id, |d| volunteer::read(d).ok()).flatten())
+                .collect()
+        })
     })
 }
 

@@ -23,6 +23,10 @@ pub struct Session {
     pub building: Option<String>,
     pub community: String,
     pub community_name: String,
+    /// Registered through a recruitment link and waiting for staff approval:
+    /// the phone keeps only its own volunteer document until then.
+    #[serde(default)]
+    pub pending: bool,
 }
 
 impl Session {
@@ -48,10 +52,16 @@ impl Session {
             device: &self.device,
             role: self.role,
             building: self.building.as_deref(),
+            pending: self.pending,
         }
     }
 
     pub fn community_document(&self) -> DocumentId {
         DocumentId::for_community(&self.community)
+    }
+
+    /// This person's own volunteer document.
+    pub fn volunteer_document(&self) -> DocumentId {
+        DocumentId::for_volunteer(&self.community, &self.device)
     }
 }

@@ -290,3 +290,26 @@ fn points_carry_their_times_a_day() {
     assert_eq!(floor_of("1201"), 12);
     assert_eq!(floor_of("B1"), 0);
 }
+
+#[wasm_bindgen_test]
+fn refusals_name_what_is_missing() {
+    use linli_app::refusals::explain;
+    use linli_shared::model::ModelError;
+    let e = ModelError::MissingTraining {
+        missing: vec!["如何正确佩戴口罩".into(), "七步洗手法".into()],
+    };
+    assert_eq!(
+        explain(&e, false),
+        "不培训不上岗：还没有通过 如何正确佩戴口罩、七步洗手法。"
+    );
+    assert!(explain(&e, true).contains("如何正确佩戴口罩, 七步洗手法"));
+    let cap = ModelError::OverDailyCap {
+        day: "2022-05-01".into(),
+        scheduled_minutes: 420,
+        requested_minutes: 90,
+    };
+    assert_eq!(
+        explain(&cap, false),
+        "2022-05-01 已排 7 小时，再排 1.5 小时会超过每天 8 小时的上限。"
+    );
+}

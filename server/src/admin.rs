@@ -123,6 +123,7 @@ pub fn create_invite(storage: &dyn Storage, o: InviteOptions<'_>) -> anyhow::Res
             uses: o.uses,
             expires_at: now + parse_duration(o.expires)?,
             created_by: None,
+            approval: false,
         },
         &secret::hash(&code),
         now,
@@ -175,6 +176,7 @@ pub fn create_token(
             role,
             building,
             name: name.to_owned(),
+            pending: false,
         },
         &secret::hash(&token),
         secret::now_millis(),
@@ -194,6 +196,7 @@ pub fn list_devices(storage: &dyn Storage, community: &str) -> anyhow::Result<St
     for d in storage.devices(community)? {
         let status = match d.revoked_at {
             Some(at) => format!("revoked {}", iso(at)),
+            None if d.pending => "pending".to_owned(),
             None => "active".to_owned(),
         };
         out.push_str(&format!(

@@ -3,8 +3,16 @@
 //! - `POST /api/invites/redeem` `{code, device_name}` → a device token (the
 //!   only time it is shown), the device and its community;
 //! - `GET /api/me` → the device the bearer token belongs to;
-//! - `POST /api/invites` (staff) `{role, building?, uses?, expires_in_hours?}`
-//!   → a new invite code and its join link;
+//! - `POST /api/invites/preview` `{code}` → the invite's community and role,
+//!   without using it (the recruitment form names the community);
+//! - `POST /api/invites` (staff) `{role, building?, uses?, expires_in_hours?,
+//!   approval?}` → a new invite code and its join link; `approval` (volunteers
+//!   only) makes a recruitment link (`/recruit#CODE`) whose devices wait for
+//!   staff approval, syncing only their own volunteer document until then;
+//! - `GET /api/applications` (staff) → the community's devices waiting for
+//!   approval, oldest first;
+//! - `POST /api/devices/{id}/approve` (staff) → the device becomes a member;
+//!   its open sockets get the documents they were refused;
 //! - `PUT /api/documents/{id}/scope` `{scope}` → declares who may sync a
 //!   document (before or after it first syncs), within what the role may grant;
 //! - `POST /api/devices/{id}/revoke` (staff) → the device's sockets close.
@@ -34,10 +42,13 @@ const MAX_NAME: usize = 80;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/invites/redeem", post(redeem))
+        .route("/api/invites/preview", post(preview))
         .route("/api/invites", post(mint_invite))
         .route("/api/me", get(me))
         .route("/api/documents/{id}/scope", put(declare_scope))
         .route("/api/devices/{id}/revoke", post(revoke))
+        .route("/api/devices/{id}/approve", post(approve))
+        .route("/api/applications", get(applications))
 }
 
 #[derive(Deserialize)]
@@ -97,15 +108,58 @@ async fn redeem(State(state): State<AppState>, body: Option<Json<RedeemRequest>>
             })
             .into_response()
         }
-        Ok(Err(e)) => {
-            let (status, code) = match e {
-                RedeemError::Unknown => (StatusCode::NOT_FOUND, "invite_unknown"),
-                RedeemError::Expired => (StatusCode::GONE, "invite_expired"),
-                RedeemError::UsedUp => (StatusCode::GONE, "invite_used_up"),
-                RedeemError::Revoked => (StatusCode::GONE, "invite_revoked"),
-            };
-            refuse(status, code)
-        }
+        Ok(Err(e)) => refuse_invite(e),
+        Err(response) => response,
+    }
+}
+
+fn refuse_invite(e: RedeemError) -> Response {
+    let (status, code) = match e {
+        RedeemError::Unknown => (StatusCode::NOT_FOUND, "invite_unknown"),
+        RedeemError::Expired => (StatusCode::GONE, "invite_expired"),
+        RedeemError::UsedUp => (StatusCode::GONE, "invite_used_up"),
+        RedeemError::Revoked => (StatusCode::GONE, "invite_revoked"),
+    };
+    refuse(status, code)
+}
+
+#[derive(Deserialize)]
+struct PreviewRequest {
+    code: String,
+}
+
+#[derive(Serialize)]
+struct Preview {
+    community: Community,
+    role: Role,
+    approval: bool,
+    expires_at: i64,
+}
+
+/// What a code is for, before the person fills in a form for it. A POST, so
+/// that the code stays out of URLs and logs.
+async fn preview(State(state): State<AppState>, body: Option<Json<PreviewRequest>>) -> Response {
+    let Some(Json(body)) = body else {
+        return refuse(StatusCode::BAD_REQUEST, "bad_request");
+    };
+    let code = body.code.trim().to_owned();
+    if code.is_empty() || code.len() > 64 {
+        return refuse(StatusCode::NOT_FOUND, "invite_unknown");
+    }
+    let hash = secret::hash(&code);
+    match blocking(&state, move |s| {
+        s.preview_invite(&hash, secret::now_millis())
+    })
+    .await
+    {
+        Ok(Ok((invite, community))) => Json(Preview {
+            community,
+            role: invite.role,
+            approval: invite.approval,
+            expires_at: invite.expires_at,
+        })
+        .into_response(),
+        Ok(Err(e)) => refuse_invite(e),
         Err(response) => response,
     }
 }
@@ -132,6 +186,9 @@ struct MintRequest {
     uses: Option<u32>,
     #[serde(default)]
     expires_in_hours: Option<u32>,
+    /// A recruitment link: its devices wait for staff approval.
+    #[serde(default)]
+    approval: bool,
 }
 
 #[derive(Serialize)]
@@ -164,6 +221,12 @@ pub fn join_link(base: &str, code: &str) -> String {
     format!("{}/join#{code}", base.trim_end_matches('/'))
 }
 
+/// The recruitment link for an invite that needs approval: it opens the
+/// registration form rather than the plain join screen.
+pub fn recruit_link(base: &str, code: &str) -> String {
+    format!("{}/recruit#{code}", base.trim_end_matches('/'))
+}
+
 async fn mint_invite(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -183,6 +246,9 @@ async fn mint_invite(
         Ok(b) => b,
         Err(code) => return refuse(StatusCode::BAD_REQUEST, code),
     };
+    if body.approval && body.role != Role::Volunteer {
+        return refuse(StatusCode::BAD_REQUEST, "approval_volunteers_only");
+    }
     let uses = body.uses.unwrap_or(1).clamp(1, 10_000);
     let hours = i64::from(body.expires_in_hours.unwrap_or(24 * 7).clamp(1, 24 * 90));
     let now = secret::now_millis();
@@ -193,6 +259,7 @@ async fn mint_invite(
         uses,
         expires_at: now + hours * 3_600_000,
         created_by: Some(device.id.clone()),
+        approval: body.approval,
     };
     let code = secret::new_invite_code();
     let hash = secret::hash(&code);
@@ -210,13 +277,13 @@ async fn mint_invite(
             format!("http://{host}")
         }
     };
-    tracing::info!(invite = %invite.id, by = %device.id, role = invite.role.as_str(), "invite minted");
-    Json(Minted {
-        link: join_link(&base, &code),
-        code,
-        invite,
-    })
-    .into_response()
+    tracing::info!(invite = %invite.id, by = %device.id, role = invite.role.as_str(), approval = invite.approval, "invite minted");
+    let link = if invite.approval {
+        recruit_link(&base, &code)
+    } else {
+        join_link(&base, &code)
+    };
+    Json(Minted { link, code, invite }).into_response()
 }
 
 #[derive(Deserialize)]
@@ -249,6 +316,10 @@ async fn declare_scope(
     };
     if !scope.grantable_by(&device.member()) {
         return refuse(StatusCode::FORBIDDEN, "scope_not_grantable");
+    }
+    // Before approval a device starts one document only: its own.
+    if device.pending && document != DocumentId::for_volunteer(&device.community, &device.id) {
+        return refuse(StatusCode::FORBIDDEN, "pending_approval");
     }
     let result = blocking(&state, {
         let device = device.clone();
@@ -306,27 +377,32 @@ async fn declare_scope(
     }
 }
 
+/// The staff device calling, and the device `id` of its community.
+async fn staff_and_device(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(Device, Device), Response> {
+    let staff = device_from(state, headers).await?;
+    if staff.role != Role::Staff || staff.pending {
+        return Err(refuse(StatusCode::FORBIDDEN, "staff_only"));
+    }
+    let target = id.to_owned();
+    match blocking(state, move |s| s.device(&target)).await? {
+        Some(d) if d.community == staff.community => Ok((staff, d)),
+        _ => Err(refuse(StatusCode::NOT_FOUND, "device_unknown")),
+    }
+}
+
 async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let staff = match device_from(&state, &headers).await {
-        Ok(d) => d,
+    let staff = match staff_and_device(&state, &headers, &id).await {
+        Ok((staff, _)) => staff,
         Err(r) => return r,
     };
-    if staff.role != Role::Staff {
-        return refuse(StatusCode::FORBIDDEN, "staff_only");
-    }
-    let target = id.clone();
-    let found = match blocking(&state, move |s| s.device(&target)).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    match found {
-        Some(d) if d.community == staff.community => {}
-        _ => return refuse(StatusCode::NOT_FOUND, "device_unknown"),
-    }
     let target = id.clone();
     if let Err(r) = blocking(&state, move |s| {
         s.revoke_device(&target, secret::now_millis())
@@ -341,4 +417,76 @@ async fn revoke(
         .await;
     tracing::info!(device = %id, by = %staff.id, "device revoked");
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// Staff let a recruited volunteer in: the device becomes a member, and its
+/// open sockets are offered what they were refused while it waited.
+async fn approve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (staff, target) = match staff_and_device(&state, &headers, &id).await {
+        Ok(pair) => pair,
+        Err(r) => return r,
+    };
+    if target.is_revoked() {
+        return refuse(StatusCode::CONFLICT, "device_revoked");
+    }
+    if !target.pending {
+        return refuse(StatusCode::CONFLICT, "not_pending");
+    }
+    let (device, by) = (id.clone(), staff.id.clone());
+    let approved = match blocking(&state, move |s| {
+        s.approve_device(&device, &by, secret::now_millis())
+    })
+    .await
+    {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !approved {
+        // Revoked or approved by someone else in the meantime.
+        return refuse(StatusCode::CONFLICT, "not_pending");
+    }
+    state
+        .hub
+        .send(HubEvent::Approved { device: id.clone() })
+        .await;
+    tracing::info!(device = %id, by = %staff.id, "device approved");
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Serialize)]
+struct Application {
+    id: String,
+    /// The name the person gave when registering.
+    name: String,
+    created_at: i64,
+}
+
+/// The community's devices waiting for approval, oldest first.
+async fn applications(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let staff = match device_from(&state, &headers).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if staff.role != Role::Staff || staff.pending {
+        return refuse(StatusCode::FORBIDDEN, "staff_only");
+    }
+    let community = staff.community.clone();
+    match blocking(&state, move |s| s.pending_devices(&community)).await {
+        Ok(devices) => Json(
+            devices
+                .into_iter()
+                .map(|d| Application {
+                    id: d.id,
+                    name: d.name,
+                    created_at: d.created_at,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(r) => r,
+    }
 }

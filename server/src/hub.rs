@@ -72,6 +72,11 @@ pub enum HubEvent {
     Revoked {
         device: String,
     },
+    /// A pending device was approved through the API: its sockets are
+    /// offered what they were refused while it waited.
+    Approved {
+        device: String,
+    },
     Tick,
     /// Pass the changes of the last moments on to the other phones.
     Flush,
@@ -177,6 +182,13 @@ impl Gate for RelayGate {
         }
         match self.registration(document) {
             Some(r) => r.admits(&device),
+            // Before approval a device may start one document: its own.
+            None if access == Access::Offer
+                && device.pending
+                && *document != DocumentId::for_volunteer(&device.community, &device.id) =>
+            {
+                false
+            }
             None if access == Access::Offer => {
                 // First seen from this device: it belongs to the device's
                 // community, and only its creator and staff may sync it.
@@ -266,7 +278,14 @@ impl HubThread {
 
     fn event(&mut self, event: HubEvent, pending: &mut Pending) {
         let effects = match event {
-            HubEvent::Connect { conn, link } => {
+            HubEvent::Connect { conn, mut link } => {
+                // Approved between the socket's handshake and now: the
+                // Approved event found no socket to update.
+                if link.device.pending
+                    && let Ok(Some(d)) = self.storage.device(&link.device.id)
+                {
+                    link.device.pending = d.pending;
+                }
                 self.gate.devices.insert(conn, link.device.clone());
                 self.links.insert(conn, link);
                 self.engine
@@ -300,6 +319,7 @@ impl HubThread {
                 self.close_device(&device);
                 Vec::new()
             }
+            HubEvent::Approved { device } => self.approve_device(&device),
             HubEvent::Flush => self.engine.handle(Event::Flush, &mut self.gate),
             HubEvent::Tick => {
                 self.ticks += 1;
@@ -468,6 +488,39 @@ impl HubThread {
             }
             self.kill(conn, CLOSE_REVOKED, "device revoked");
         }
+    }
+
+    /// A device's sockets now belong to a member: the gate learns it, and
+    /// every document they were refused is offered again (the community
+    /// document first of all), so the phone need not reconnect.
+    fn approve_device(&mut self, device: &str) -> Vec<Effect> {
+        let mut conns = HashSet::new();
+        for (conn, link) in self.links.iter_mut() {
+            if link.device.id == device {
+                link.device.pending = false;
+                conns.insert(*conn);
+            }
+        }
+        for (conn, d) in self.gate.devices.iter_mut() {
+            if d.id == device {
+                d.pending = false;
+                conns.insert(*conn);
+            }
+        }
+        let mut offers = Vec::new();
+        self.refused.retain(|document, refused| {
+            for conn in conns.iter() {
+                if refused.remove(conn) {
+                    offers.push((*conn, *document));
+                }
+            }
+            !refused.is_empty()
+        });
+        let mut effects = Vec::new();
+        for (conn, document) in offers {
+            effects.extend(self.engine.offer(conn, document, &mut self.gate));
+        }
+        effects
     }
 
     /// Revocations made by the admin command line (another process) or

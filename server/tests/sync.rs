@@ -305,6 +305,7 @@ async fn invites_tokens_and_scopes_through_the_api() {
         uses: 5,
         expires_at: 1,
         created_by: None,
+        approval: false,
     };
     relay
         .storage

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use linli_shared::model::Role;
 
 use super::{
-    lead_home::LeadHome, staff_home::StaffHome, volunteer_home::VolunteerHome, welcome::Welcome,
+    lead_home::LeadHome, recruit::RecruitPending, staff_home::StaffHome,
+    volunteer_home::VolunteerHome, welcome::Welcome,
 };
 use crate::app::use_repo;
 
@@ -13,6 +14,8 @@ use crate::app::use_repo;
 pub fn Home() -> impl IntoView {
     match use_repo() {
         None => view! { <Welcome /> }.into_any(),
+        // Registered through a recruitment link, not approved yet.
+        Some(repo) if repo.session().pending => view! { <RecruitPending repo /> }.into_any(),
         Some(repo) => match repo.session().role {
             Role::Staff => view! { <StaffHome /> }.into_any(),
             Role::Lead => view! { <LeadHome /> }.into_any(),

@@ -41,6 +41,8 @@ struct RedeemedDevice {
     role: Role,
     #[serde(default)]
     building: Option<String>,
+    #[serde(default)]
+    pending: bool,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +118,7 @@ pub fn JoinPage() -> impl IntoView {
                             building: r.device.building,
                             community: r.community.id,
                             community_name: r.community.name,
+                            pending: r.device.pending,
                         };
                         let saved = match session.save(&store).await {
                             Ok(()) => store.put_meta(INTRODUCE, "1").await,

@@ -6,7 +6,7 @@ use linli_shared::model::doc::DocKind;
 
 use crate::{
     app::use_repo,
-    components::{RoundList, announcement_badge::UnreadAnnouncements},
+    components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
     i18n::*,
     reading,
 };
@@ -68,5 +68,6 @@ pub fn LeadHome() -> impl IntoView {
         <section class="card">
             <UnreadAnnouncements />
         </section>
+        <TeamLinks />
     }
 }

@@ -9,7 +9,7 @@ use linli_shared::{
 
 use crate::{
     app::use_repo,
-    components::{RoundList, announcement_badge::UnreadAnnouncements},
+    components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
     i18n::*,
     reading,
     repo::Repo,
@@ -115,6 +115,7 @@ pub fn StaffHome() -> impl IntoView {
             </form>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </section>
+        <TeamLinks />
         <section class="card">
             <h2>{t!(i18n, more_title)}</h2>
             <UnreadAnnouncements />
@@ -124,6 +125,11 @@ pub fn StaffHome() -> impl IntoView {
             <h2>{t!(i18n, invite_title)}</h2>
             <p class="muted">{t!(i18n, invite_explain)}</p>
             <a class="button button-block" href="/invite" data-action="invite">{t!(i18n, invite_open)}</a>
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, recruit_open)}</h2>
+            <p class="muted">{t!(i18n, recruit_home_explain)}</p>
+            <a class="button button-block" href="/recruitment" data-action="recruitment">{t!(i18n, recruit_open)}</a>
         </section>
     }
 }

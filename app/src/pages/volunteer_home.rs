@@ -7,7 +7,7 @@ use linli_shared::model::doc::DocKind;
 
 use crate::{
     app::use_repo,
-    components::{RoundList, announcement_badge::UnreadAnnouncements},
+    components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
     i18n::*,
     reading,
 };
@@ -39,6 +39,7 @@ pub fn VolunteerHome() -> impl IntoView {
             <p class="muted">{t!(i18n, greeting_volunteer, name = session.name.clone())}</p>
             <RoundList />
         </section>
+        <TeamLinks />
         <section class="card">
             <UnreadAnnouncements />
             <Show when=move || !casebooks.with(Vec::is_empty)>

@@ -6,8 +6,15 @@ use leptos::prelude::*;
 
 use crate::{components::qr_scanner::QrScanner, i18n::*, pages::join::invite_code};
 
-/// Goes to the join screen for a scanned or pasted invite link (or bare code).
+/// Goes to the join screen for a scanned or pasted invite link (or bare
+/// code), or to the sign-up form for a recruitment link.
 fn open_invite(text: &str) -> bool {
+    if text.contains("/recruit#")
+        && let Some(code) = crate::pages::recruit_code(text)
+    {
+        let _ = window().location().set_href(&format!("/recruit#{code}"));
+        return true;
+    }
     match invite_code(text) {
         Some(code) => {
             let _ = window().location().set_href(&format!("/join#{code}"));

@@ -186,8 +186,11 @@ impl Repo {
             signals,
         };
         let stored: Vec<DocumentId> = repo.inner.borrow().preloaded.keys().copied().collect();
-        let community = repo.session().community_document();
-        repo.open(community);
+        // A phone waiting for approval asks for nothing but its own
+        // documents: the relay would refuse the community anyway.
+        if !repo.session().pending {
+            repo.open(repo.session().community_document());
+        }
         for id in stored {
             repo.open(id);
         }
@@ -276,7 +279,7 @@ impl Repo {
 
     /// Opens every listed document this device may see.
     fn open_visible(&self) {
-        let ids: Vec<DocumentId> = {
+        let (ids, roster): (Vec<DocumentId>, _) = {
             let inner = self.inner.borrow();
             let Some(doc) = inner.engine.document(&inner.session.community_document()) else {
                 return;
@@ -284,14 +287,19 @@ impl Repo {
             let Ok(documents) = directory::read(doc) else {
                 return;
             };
-            directory::visible_to(&documents, &inner.session.member())
+            let ids = directory::visible_to(&documents, &inner.session.member())
                 .into_iter()
                 .filter_map(|(id, _)| id.parse().ok())
-                .collect()
+                .collect();
+            (
+                ids,
+                community::read(doc).map(|c| c.roster).unwrap_or_default(),
+            )
         };
         for id in ids {
             self.open(id);
         }
+        crate::team::open(self, &roster);
     }
 
     /// Reads a document (None while it has not arrived).

@@ -121,6 +121,7 @@ fn main() -> anyhow::Result<()> {
         device: &device,
         role,
         building: building.as_deref(),
+        pending: false,
     };
     let mut chunks = Vec::new();
     let mut push = |id: DocumentId, doc: &mut AutoCommit| {

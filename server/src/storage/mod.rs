@@ -94,6 +94,12 @@ pub trait Storage: Send + Sync + 'static {
     /// Devices revoked at or after `since` (milliseconds), for relays to
     /// close their sockets.
     fn revoked_since(&self, since: i64) -> Result<Vec<(String, i64)>, StorageError>;
+    /// The community's devices waiting for approval (not revoked), oldest
+    /// first.
+    fn pending_devices(&self, community: &str) -> Result<Vec<Device>, StorageError>;
+    /// Approves a pending device; false when it is not pending (already
+    /// approved, revoked, or no such device).
+    fn approve_device(&self, id: &str, by: &str, now: i64) -> Result<bool, StorageError>;
 
     // Invites: codes are stored only as hashes.
     fn create_invite(
@@ -104,6 +110,13 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Invite, StorageError>;
     /// Withdraws an invite; false when there is no such invite.
     fn revoke_invite(&self, id: &str, now: i64) -> Result<bool, StorageError>;
+    /// What an invite code is for (its community), without using it; the
+    /// same refusals as redeeming.
+    fn preview_invite(
+        &self,
+        code_hash: &str,
+        now: i64,
+    ) -> Result<Result<(Invite, Community), RedeemError>, StorageError>;
     /// Uses the invite once and creates the device, atomically.
     fn redeem_invite(
         &self,

@@ -24,6 +24,9 @@ pub struct Device {
     pub name: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// Registered through a recruitment link, waiting for staff to approve:
+    /// it syncs only its own volunteer document until then.
+    pub pending: bool,
 }
 
 impl Device {
@@ -32,6 +35,7 @@ impl Device {
             device: &self.id,
             role: self.role,
             building: self.building.as_deref(),
+            pending: self.pending,
         }
     }
 
@@ -46,6 +50,8 @@ pub struct NewDevice {
     pub role: Role,
     pub building: Option<String>,
     pub name: String,
+    /// Waits for staff approval (a recruitment link's device).
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +63,8 @@ pub struct NewInvite {
     pub expires_at: i64,
     /// The staff device that minted it (None: the admin command line).
     pub created_by: Option<String>,
+    /// A recruitment link: the devices it makes wait for staff approval.
+    pub approval: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,6 +75,7 @@ pub struct Invite {
     pub building: Option<String>,
     pub uses_left: u32,
     pub expires_at: i64,
+    pub approval: bool,
 }
 
 /// An invite exchanged for a device.

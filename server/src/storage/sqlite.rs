@@ -68,6 +68,14 @@ const MIGRATIONS: &[&str] = &[
         bytes BLOB NOT NULL,
         UNIQUE (document, key)
     );",
+    // 3: recruitment links: an invite may make its devices wait for staff
+    // approval; a pending device syncs only its own volunteer document.
+    "ALTER TABLE invites ADD COLUMN approval INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE devices ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE devices ADD COLUMN approved_at INTEGER;
+    ALTER TABLE devices ADD COLUMN approved_by TEXT;
+    CREATE INDEX devices_pending ON devices(community, created_at)
+        WHERE pending = 1 AND revoked_at IS NULL;",
 ];
 
 /// The relay's SQLite database. Cloning shares the connection.
@@ -129,7 +137,7 @@ fn role(text: String) -> Result<Role, StorageError> {
     Role::parse(&text).ok_or_else(|| StorageError::Damaged(format!("role {text:?}")))
 }
 
-const DEVICE_COLUMNS: &str = "id, community, role, building, name, created_at, revoked_at";
+const DEVICE_COLUMNS: &str = "id, community, role, building, name, created_at, revoked_at, pending";
 
 fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Device, String)> {
     Ok((
@@ -141,6 +149,7 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Device, String)> {
             name: r.get(4)?,
             created_at: r.get(5)?,
             revoked_at: r.get(6)?,
+            pending: r.get(7)?,
         },
         r.get(2)?,
     ))
@@ -381,6 +390,26 @@ impl Storage for SqliteStorage {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn pending_devices(&self, community: &str) -> Result<Vec<Device>, StorageError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices
+             WHERE community = ?1 AND pending = 1 AND revoked_at IS NULL
+             ORDER BY created_at, id"
+        ))?;
+        let rows = stmt.query_map([community], device_row)?;
+        rows.map(|r| device(r?)).collect()
+    }
+
+    fn approve_device(&self, id: &str, by: &str, now: i64) -> Result<bool, StorageError> {
+        let changed = self.lock().execute(
+            "UPDATE devices SET pending = 0, approved_at = ?2, approved_by = ?3
+             WHERE id = ?1 AND pending = 1 AND revoked_at IS NULL",
+            params![id, now, by],
+        )?;
+        Ok(changed == 1)
+    }
+
     fn create_invite(
         &self,
         i: &NewInvite,
@@ -394,14 +423,15 @@ impl Storage for SqliteStorage {
             building: i.building.clone(),
             uses_left: i.uses,
             expires_at: i.expires_at,
+            approval: i.approval,
         };
         let conn = self.lock();
         if !community_exists(&conn, &i.community)? {
             return Err(StorageError::NoCommunity(i.community.clone()));
         }
         conn.execute(
-            "INSERT INTO invites (id, community, role, building, code_hash, uses_left, expires_at, created_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO invites (id, community, role, building, code_hash, uses_left, expires_at, created_at, created_by, approval)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 invite.id,
                 invite.community,
@@ -411,7 +441,8 @@ impl Storage for SqliteStorage {
                 invite.uses_left,
                 invite.expires_at,
                 now,
-                i.created_by
+                i.created_by,
+                invite.approval
             ],
         )?;
         Ok(invite)
@@ -430,6 +461,20 @@ impl Storage for SqliteStorage {
         Ok(exists)
     }
 
+    fn preview_invite(
+        &self,
+        code_hash: &str,
+        now: i64,
+    ) -> Result<Result<(Invite, Community), RedeemError>, StorageError> {
+        let conn = self.lock();
+        let invite = match usable_invite(&conn, code_hash, now)? {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(e)),
+        };
+        let community = community_row(&conn, &invite.community)?;
+        Ok(Ok((invite, community)))
+    }
+
     fn redeem_invite(
         &self,
         code_hash: &str,
@@ -439,62 +484,90 @@ impl Storage for SqliteStorage {
     ) -> Result<Result<Redeemed, RedeemError>, StorageError> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let row = tx
-            .query_row(
-                "SELECT id, community, role, building, uses_left, expires_at, revoked_at
-                 FROM invites WHERE code_hash = ?1",
-                [code_hash],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, i64>(5)?,
-                        r.get::<_, Option<i64>>(6)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((id, community, role_text, building, uses_left, expires_at, revoked_at)) = row
-        else {
-            return Ok(Err(RedeemError::Unknown));
+        let invite = match usable_invite(&tx, code_hash, now)? {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(e)),
         };
-        if revoked_at.is_some() {
-            return Ok(Err(RedeemError::Revoked));
-        }
-        if expires_at <= now {
-            return Ok(Err(RedeemError::Expired));
-        }
-        if uses_left <= 0 {
-            return Ok(Err(RedeemError::UsedUp));
-        }
         tx.execute(
             "UPDATE invites SET uses_left = uses_left - 1 WHERE id = ?1",
-            [&id],
+            [&invite.id],
         )?;
         let new = NewDevice {
-            community: community.clone(),
-            role: role(role_text)?,
-            building,
+            community: invite.community.clone(),
+            role: invite.role,
+            building: invite.building,
             name: device_name.to_owned(),
+            pending: invite.approval,
         };
         let device = insert_device(&tx, &new, token_hash, now)?;
-        let community = tx.query_row(
-            "SELECT id, name, created_at FROM communities WHERE id = ?1",
-            [&community],
-            |r| {
-                Ok(Community {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    created_at: r.get(2)?,
-                })
-            },
-        )?;
+        let community = community_row(&tx, &invite.community)?;
         tx.commit()?;
         Ok(Ok(Redeemed { device, community }))
     }
+}
+
+/// The invite behind a code, if it may still be used.
+fn usable_invite(
+    conn: &Connection,
+    code_hash: &str,
+    now: i64,
+) -> Result<Result<Invite, RedeemError>, StorageError> {
+    let row = conn
+        .query_row(
+            "SELECT id, community, role, building, uses_left, expires_at, revoked_at, approval
+             FROM invites WHERE code_hash = ?1",
+            [code_hash],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                    r.get::<_, bool>(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, community, role_text, building, uses_left, expires_at, revoked_at, approval)) =
+        row
+    else {
+        return Ok(Err(RedeemError::Unknown));
+    };
+    if revoked_at.is_some() {
+        return Ok(Err(RedeemError::Revoked));
+    }
+    if expires_at <= now {
+        return Ok(Err(RedeemError::Expired));
+    }
+    if uses_left <= 0 {
+        return Ok(Err(RedeemError::UsedUp));
+    }
+    Ok(Ok(Invite {
+        id,
+        community,
+        role: role(role_text)?,
+        building,
+        uses_left: u32::try_from(uses_left).unwrap_or(u32::MAX),
+        expires_at,
+        approval,
+    }))
+}
+
+fn community_row(conn: &Connection, id: &str) -> Result<Community, StorageError> {
+    Ok(conn.query_row(
+        "SELECT id, name, created_at FROM communities WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Community {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                created_at: r.get(2)?,
+            })
+        },
+    )?)
 }
 
 fn community_exists(conn: &Connection, id: &str) -> Result<bool, StorageError> {
@@ -521,10 +594,11 @@ fn insert_device(
         name: d.name.clone(),
         created_at: now,
         revoked_at: None,
+        pending: d.pending,
     };
     conn.execute(
-        "INSERT INTO devices (id, community, role, building, name, token_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO devices (id, community, role, building, name, token_hash, created_at, pending)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             device.id,
             device.community,
@@ -532,7 +606,8 @@ fn insert_device(
             device.building,
             device.name,
             token_hash,
-            now
+            now,
+            device.pending
         ],
     )?;
     Ok(device)
@@ -570,6 +645,32 @@ mod tests {
         let again = SqliteStorage::open(&dir.path().join("nested")).unwrap();
         assert_eq!(again.schema_version().unwrap(), MIGRATIONS.len());
         assert!(again.path().ends_with(DB_FILE));
+    }
+
+    #[test]
+    fn devices_from_before_recruitment_stay_members() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            for (i, sql) in MIGRATIONS.iter().take(2).enumerate() {
+                let tx = conn.transaction().unwrap();
+                tx.execute_batch(sql).unwrap();
+                tx.pragma_update(None, "user_version", i + 1).unwrap();
+                tx.commit().unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO communities VALUES ('c', '和平里社区', 0);
+                 INSERT INTO devices (id, community, role, name, token_hash, created_at)
+                 VALUES ('d', 'c', 'volunteer', '', 'h', 0);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStorage::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+        let d = store.device("d").unwrap().unwrap();
+        assert!(!d.pending);
+        assert!(store.pending_devices("c").unwrap().is_empty());
+        assert!(!store.approve_device("d", "s", 1).unwrap());
     }
 
     #[test]

@@ -149,21 +149,25 @@ mod tests {
             device: "v1",
             role: Role::Volunteer,
             building: None,
+            pending: false,
         };
         let v2 = Member {
             device: "v2",
             role: Role::Volunteer,
             building: Some("b1"),
+            pending: false,
         };
         let lead = Member {
             device: "l",
             role: Role::Lead,
             building: Some("b1"),
+            pending: false,
         };
         let other_lead = Member {
             device: "l2",
             role: Role::Lead,
             building: Some("b2"),
+            pending: false,
         };
         assert_eq!(ids(v1), vec!["doc-round"]);
         assert!(ids(v2).is_empty());

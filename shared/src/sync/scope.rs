@@ -13,6 +13,9 @@ pub struct Member<'a> {
     pub role: Role,
     /// The building a lead looks after (or a volunteer was invited to).
     pub building: Option<&'a str>,
+    /// Registered through a recruitment link and not yet approved by staff:
+    /// only documents that list this device (its own volunteer document).
+    pub pending: bool,
 }
 
 /// Which devices of a community may sync a document. Staff may sync every
@@ -48,6 +51,11 @@ impl Scope {
 
     /// May this member sync a document of this scope (in its own community)?
     pub fn admits(&self, m: &Member<'_>) -> bool {
+        if m.pending {
+            // Before approval: what lists the device by name, nothing the
+            // whole community (or a building, or staff) shares.
+            return matches!(self, Scope::Members { devices, .. } if devices.iter().any(|d| d == m.device));
+        }
         if m.role == Role::Staff {
             return true;
         }
@@ -63,8 +71,12 @@ impl Scope {
     }
 
     /// May this member give a document this scope? Staff any; a lead only
-    /// within their building; a volunteer only "me and staff".
+    /// within their building; a volunteer (and anyone awaiting approval)
+    /// only "me and staff".
     pub fn grantable_by(&self, m: &Member<'_>) -> bool {
+        if m.pending {
+            return *self == Scope::creator(m.device);
+        }
         match m.role {
             Role::Staff => true,
             Role::Lead => match self {
@@ -74,7 +86,16 @@ impl Scope {
                 }
                 Scope::Community | Scope::Staff => false,
             },
-            Role::Volunteer => *self == Scope::creator(m.device),
+            // A volunteer's own document may also admit the leads of the
+            // building they serve (who schedule them).
+            Role::Volunteer => {
+                *self == Scope::creator(m.device)
+                    || *self
+                        == (Scope::Members {
+                            building: m.building.map(str::to_owned),
+                            devices: vec![m.device.to_owned()],
+                        })
+            }
         }
     }
 
@@ -98,6 +119,7 @@ mod tests {
             device,
             role,
             building,
+            pending: false,
         }
     }
 
@@ -127,6 +149,39 @@ mod tests {
             let got = [&staff, &lead_a, &lead_b, &vol, &other_vol].map(|m| scope.admits(m));
             assert_eq!(got, expected, "{scope:?}");
         }
+    }
+
+    #[test]
+    fn a_pending_member_syncs_only_what_lists_it() {
+        let pending = Member {
+            pending: true,
+            ..member("p", Role::Volunteer, Some("A"))
+        };
+        let own = Scope::creator("p");
+        let round = Scope::Members {
+            building: Some("A".into()),
+            devices: vec!["p".into()],
+        };
+        let others = Scope::creator("q");
+        let ledger = Scope::Building {
+            building: "A".into(),
+        };
+        assert!(own.admits(&pending));
+        assert!(round.admits(&pending));
+        for scope in [&Scope::Community, &Scope::Staff, &ledger, &others] {
+            assert!(!scope.admits(&pending), "{scope:?}");
+        }
+        // Even a pending staff device (none is minted so) sees only its own.
+        let staff = Member {
+            pending: true,
+            ..member("s", Role::Staff, None)
+        };
+        assert!(!Scope::Community.admits(&staff));
+        assert!(Scope::creator("s").admits(&staff));
+        assert!(Scope::creator("s").grantable_by(&staff));
+        assert!(!Scope::Community.grantable_by(&staff));
+        assert!(own.grantable_by(&pending));
+        assert!(!round.grantable_by(&pending));
     }
 
     #[test]

@@ -1,0 +1,671 @@
+//! 在岗调度: who is on duty now and where, for staff (every volunteer) and a
+//! building lead (their building's volunteers). Grouped by post: who checked
+//! in and since when, then who is scheduled now but has not checked in
+//! (应到未到), with a call link; volunteers checked in without a shift stand
+//! under 临时服务. A volunteer on a shift can be moved to another post
+//! (调配) under the same rules as scheduling (training, insurance,
+//! agreement, 8 hours a day); a refusal says what is missing.
+//!
+//! Everything is read from the volunteer documents on this phone, so the
+//! board works offline: it shows what the phone had at its last sync, and
+//! says so. It is recomputed on every change and every 30 seconds.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use linli_shared::{
+    model::{
+        ModelError, Role,
+        civil::{Day, MINUTE, Millis},
+        community::Community,
+        on_duty, scheduling,
+        volunteer::Volunteer,
+    },
+    sync::document_id::DocumentId,
+};
+
+use crate::{
+    app::use_repo,
+    components::last_sync_text,
+    i18n::*,
+    labels, reading, refusals,
+    repo::{Link, Repo},
+};
+
+/// How often the board is recomputed while it is open (durations move on,
+/// shifts start and end).
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A time as the community reads it: `14:05` on `today`, `05-01 14:05` on
+/// another day (community local time, not the phone's zone).
+pub(crate) fn local_time(at: Millis, offset: i64, today: Day) -> String {
+    let day = Day::of(at, offset);
+    let minute = (at - day.start(offset)) / MINUTE;
+    let hm = format!("{:02}:{:02}", minute / 60, minute % 60);
+    if day == today {
+        hm
+    } else {
+        format!("{} {hm}", &day.iso()[5..])
+    }
+}
+
+/// `YYYY-MM-DD HH:MM` in the community's time.
+pub(crate) fn local_date_time(at: Millis, offset: i64) -> String {
+    let day = Day::of(at, offset);
+    let minute = (at - day.start(offset)) / MINUTE;
+    format!("{} {:02}:{:02}", day.iso(), minute / 60, minute % 60)
+}
+
+/// A duration for people: "2 小时 5 分" / "2 h 5 min".
+fn duration(ms: Millis, en: bool) -> String {
+    let minutes = (ms / MINUTE).max(0);
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, en) {
+        (0, false) => format!("{m} 分钟"),
+        (0, true) => format!("{m} min"),
+        (_, false) => format!("{h} 小时 {m} 分"),
+        (_, true) => format!("{h} h {m} min"),
+    }
+}
+
+/// One volunteer on the board.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    volunteer: String,
+    name: String,
+    phone: String,
+    /// Checked in since; None for someone expected and not checked in.
+    since: Option<Millis>,
+    /// The shift worked or expected, with its times.
+    shift: Option<(String, Millis, Millis)>,
+}
+
+/// The volunteers of one post (or of 临时服务, `post: None`).
+#[derive(Clone, Debug, PartialEq)]
+struct Group {
+    post: Option<String>,
+    title: String,
+    building: Option<String>,
+    on_duty: Vec<Line>,
+    expected: Vec<Line>,
+}
+
+/// The board grouped by post: posts by title, 临时服务 last.
+fn groups(team: &[Volunteer], community: &Community, now: Millis, en: bool) -> Vec<Group> {
+    let board = on_duty::board(team, now);
+    let by_id: BTreeMap<&str, &Volunteer> =
+        team.iter().map(|v| (v.volunteer.as_str(), v)).collect();
+    let line = |id: &str, since: Option<Millis>, shift: Option<&String>| {
+        let v = by_id.get(id);
+        Line {
+            volunteer: id.to_owned(),
+            name: v.map_or_else(
+                || reading::person_name(Some(community), id),
+                |v| v.profile.name.clone(),
+            ),
+            phone: v.map(|v| v.profile.phone.clone()).unwrap_or_default(),
+            since,
+            shift: shift.and_then(|s| {
+                let found = v.and_then(|v| v.shifts.get(s))?;
+                Some((s.clone(), found.start, found.end))
+            }),
+        }
+    };
+    let mut out: BTreeMap<Option<String>, Group> = BTreeMap::new();
+    let new_group = |post: Option<&String>| -> Group {
+        {
+            let found = post.and_then(|p| community.posts.get(p));
+            Group {
+                post: post.cloned(),
+                title: match (post, found) {
+                    (None, _) => pick(en, "临时服务", "Service without a shift"),
+                    (Some(_), Some(p)) => p.title.clone(),
+                    (Some(_), None) => pick(en, "岗位（尚未同步）", "Post (not synced yet)"),
+                },
+                building: found
+                    .and_then(|p| p.building.as_deref())
+                    .map(|b| reading::building_name(Some(community), b)),
+                on_duty: Vec::new(),
+                expected: Vec::new(),
+            }
+        }
+    };
+    for o in &board.on_duty {
+        let l = line(&o.volunteer, Some(o.since), o.shift.as_ref());
+        out.entry(o.post.clone())
+            .or_insert_with(|| new_group(o.post.as_ref()))
+            .on_duty
+            .push(l);
+    }
+    for (v, shift, post) in &board.expected {
+        let l = line(v, None, Some(shift));
+        out.entry(Some(post.clone()))
+            .or_insert_with(|| new_group(Some(post)))
+            .expected
+            .push(l);
+    }
+    let mut v: Vec<Group> = out.into_values().collect();
+    v.sort_by(|a, b| (a.post.is_none(), &a.title).cmp(&(b.post.is_none(), &b.title)));
+    v
+}
+
+fn pick(en: bool, zh: &str, english: &str) -> String {
+    if en { english } else { zh }.to_owned()
+}
+
+/// A sentence kept in both languages and shown in the screen's, so a
+/// message stays right when the language is switched after it appeared.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Said {
+    zh: String,
+    en: String,
+}
+
+impl Said {
+    pub(crate) fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Said {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// What a refused operation means, with "not on this phone yet" for a
+    /// document that has not arrived.
+    pub(crate) fn refusal(e: &ModelError) -> Self {
+        match e {
+            ModelError::Missing(_) => Said::new(
+                "资料还没有同步到这台手机，请联网同步后再试。",
+                "This has not reached this phone yet; try again after the next sync.",
+            ),
+            e => Said::new(refusals::explain(e, false), refusals::explain(e, true)),
+        }
+    }
+
+    /// In the screen's language (tracked).
+    pub(crate) fn text(&self) -> String {
+        if labels::english() {
+            self.en.clone()
+        } else {
+            self.zh.clone()
+        }
+    }
+}
+
+/// What stopped a reassignment.
+#[derive(Clone, Debug, PartialEq)]
+enum MoveProblem {
+    ChoosePost,
+    NoCommunity,
+    NotHere,
+    Refused(Said),
+}
+
+/// The reassignment open on the board: whose shift, and the post chosen.
+#[derive(Clone, Debug, PartialEq)]
+struct Moving {
+    volunteer: String,
+    shift: String,
+    post: String,
+    error: Option<MoveProblem>,
+}
+
+#[component]
+pub fn DispatchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(repo) = use_repo() else {
+        return view! { <section class="card"><p>{t!(i18n, not_joined_short)}</p></section> }
+            .into_any();
+    };
+    let session = repo.session();
+    if !matches!(session.role, Role::Staff | Role::Lead) || session.pending {
+        return view! {
+            <section class="card">
+                <h1>{t!(i18n, dispatch_title)}</h1>
+                <p class="error" data-dispatch="not-allowed">{t!(i18n, dispatch_staff_only)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let community = reading::community(&repo);
+    let team = reading::team(&repo, community);
+    let clock = RwSignal::new(reading::now());
+    if let Ok(h) = set_interval_with_handle(move || clock.set(reading::now()), REFRESH) {
+        on_cleanup(move || h.clear());
+    }
+    let board = Memo::new(move |_| {
+        let now = clock.get().max(reading::now());
+        let en = labels::english();
+        community.with(|c| {
+            c.as_ref()
+                .map(|c| team.with(|t| groups(t, c, now, en)))
+                .unwrap_or_default()
+        })
+    });
+    let counts = Memo::new(move |_| {
+        board.with(|b| {
+            (
+                b.iter().map(|g| g.on_duty.len()).sum::<usize>(),
+                b.iter().map(|g| g.expected.len()).sum::<usize>(),
+            )
+        })
+    });
+    // Volunteers on the roster whose documents have not reached this phone.
+    let missing = {
+        let session = session.clone();
+        Memo::new(move |_| {
+            let held = community.with(|c| {
+                c.as_ref()
+                    .map_or(0, |c| crate::team::documents(&session, &c.roster).len())
+            });
+            held.saturating_sub(team.with(Vec::len))
+        })
+    };
+    let signals = repo.signals;
+    let as_of = move || {
+        let last = last_sync_text(i18n, signals.book.with(|b| b.last_synced()));
+        let template = if signals.link.get() == Link::Offline {
+            t_string!(i18n, dispatch_as_of_offline)
+        } else {
+            t_string!(i18n, dispatch_as_of)
+        };
+        crate::fill(template, &[("sync", last)])
+    };
+    let moving = RwSignal::new(None::<Moving>);
+    // Who was moved where, shown until the next reassignment.
+    let moved = RwSignal::new(None::<(String, String)>);
+    let lead = session.role == Role::Lead;
+    let scope = move || {
+        if lead {
+            t_string!(i18n, dispatch_scope_lead).to_string()
+        } else {
+            t_string!(i18n, dispatch_scope_staff).to_string()
+        }
+    };
+    view! {
+        <section class="card dispatch">
+            <h1>{t!(i18n, dispatch_title)}</h1>
+            <p class="muted">{scope}</p>
+            <div class="figures dispatch-counts">
+                <div class="figure" data-count="on-duty" data-n=move || counts.get().0>
+                    <span class="n">{move || counts.get().0}</span>
+                    {t!(i18n, dispatch_on_duty)}
+                </div>
+                <div class="figure dispatch-missing-figure" data-count="expected" data-n=move || counts.get().1 data-alert=move || (counts.get().1 > 0).to_string()>
+                    <span class="n">{move || counts.get().1}</span>
+                    {t!(i18n, dispatch_expected)}
+                </div>
+            </div>
+            <p class="dispatch-summary" data-dispatch-summary>
+                {move || {
+                    let (on, exp) = counts.get();
+                    crate::fill(
+                        t_string!(i18n, dispatch_summary),
+                        &[("on", on.to_string()), ("expected", exp.to_string())],
+                    )
+                }}
+            </p>
+            <p class="muted dispatch-as-of" data-dispatch-as-of>{as_of}</p>
+            <Show when=move || community.with(Option::is_none)>
+                <p class="notice">{t!(i18n, community_not_here)}</p>
+            </Show>
+            <Show when=move || { missing.get() > 0 }>
+                <p class="notice" data-dispatch="missing">
+                    {move || crate::fill(t_string!(i18n, dispatch_missing_docs), &[("n", missing.get().to_string())])}
+                </p>
+            </Show>
+            {move || {
+                moved.get().map(|(name, post)| {
+                    let text = crate::fill(
+                        t_string!(i18n, dispatch_moved),
+                        &[("name", name), ("post", post)],
+                    );
+                    view! { <p class="ann-posted" role="status" data-dispatch="moved">{text}</p> }
+                })
+            }}
+        </section>
+        <Show
+            when=move || !board.with(Vec::is_empty)
+            fallback=move || view! {
+                <section class="card"><p class="muted" data-dispatch="empty">{t!(i18n, dispatch_empty)}</p></section>
+            }
+        >
+            {
+                let repo = repo.clone();
+                move || {
+                    board
+                        .get()
+                        .into_iter()
+                        .map(|g| view! { <PostGroup group=g repo=repo.clone() community moving moved clock /> })
+                        .collect_view()
+                }
+            }
+        </Show>
+    }
+    .into_any()
+}
+
+/// One post's card: who is in, who is missing.
+#[component]
+fn PostGroup(
+    group: Group,
+    repo: Repo,
+    community: Memo<Option<Community>>,
+    moving: RwSignal<Option<Moving>>,
+    moved: RwSignal<Option<(String, String)>>,
+    clock: RwSignal<Millis>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let Group {
+        post,
+        title,
+        building,
+        on_duty,
+        expected,
+    } = group;
+    let key = post.clone().unwrap_or_else(|| "none".to_owned());
+    let has_expected = !expected.is_empty();
+    let header = match &building {
+        Some(b) => format!("{title} · {b}"),
+        None => title.clone(),
+    };
+    let line = {
+        let repo = repo.clone();
+        let post = post.clone();
+        move |l: Line| view! { <BoardLine line=l post=post.clone() repo=repo.clone() community moving moved clock /> }
+    };
+    let nobody_in = on_duty.is_empty();
+    let on_list = on_duty.into_iter().map(line.clone()).collect_view();
+    let expected_list = expected.into_iter().map(line).collect_view();
+    view! {
+        <section class="card dispatch-post" data-post=key>
+            <h2 class="dispatch-post-title">{header}</h2>
+            {if nobody_in {
+                view! { <p class="muted dispatch-nobody">{t!(i18n, dispatch_nobody_in)}</p> }.into_any()
+            } else {
+                view! { <ul class="list dispatch-list" data-list="on-duty">{on_list}</ul> }.into_any()
+            }}
+            {has_expected.then(|| view! {
+                <h3 class="dispatch-expected-title">{t!(i18n, dispatch_expected_title)}</h3>
+                <ul class="list dispatch-list" data-list="expected">{expected_list}</ul>
+            })}
+        </section>
+    }
+}
+
+/// A volunteer on the board: name, since when and how long (or the shift
+/// they are missing), a call link, and 调配 for a volunteer on a shift.
+#[component]
+fn BoardLine(
+    line: Line,
+    post: Option<String>,
+    repo: Repo,
+    community: Memo<Option<Community>>,
+    moving: RwSignal<Option<Moving>>,
+    moved: RwSignal<Option<(String, String)>>,
+    clock: RwSignal<Millis>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let Line {
+        volunteer,
+        name,
+        phone,
+        since,
+        shift,
+    } = line;
+    let offset = community.with_untracked(|c| {
+        c.as_ref()
+            .map_or(linli_shared::model::civil::BEIJING_OFFSET_MINUTES, |c| {
+                c.utc_offset_minutes
+            })
+    });
+    let today = Day::of(reading::now(), offset);
+    let state = if since.is_some() {
+        "on-duty"
+    } else {
+        "expected"
+    };
+    let shift_id = shift.as_ref().map(|(id, _, _)| id.clone());
+    let detail = move || {
+        let en = labels::english();
+        let window = shift.as_ref().map(|(_, s, e)| {
+            format!(
+                "{}–{}",
+                local_time(*s, offset, today),
+                local_time(*e, offset, today)
+            )
+        });
+        match since {
+            Some(t) => {
+                let how_long = duration(clock.get().max(reading::now()) - t, en);
+                let mut text = crate::fill(
+                    t_string!(i18n, dispatch_since),
+                    &[
+                        ("time", local_time(t, offset, today)),
+                        ("duration", how_long),
+                    ],
+                );
+                if let Some(w) = window {
+                    text.push_str(" · ");
+                    text.push_str(&crate::fill(
+                        t_string!(i18n, dispatch_shift),
+                        &[("time", w)],
+                    ));
+                }
+                text
+            }
+            None => crate::fill(
+                t_string!(i18n, dispatch_not_checked_in),
+                &[("time", window.unwrap_or_default())],
+            ),
+        }
+    };
+    let call = if phone.trim().is_empty() {
+        view! { <span class="muted dispatch-no-phone">{t!(i18n, dispatch_no_phone)}</span> }
+            .into_any()
+    } else {
+        let tel: String = phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        let label = crate::fill(t_string!(i18n, dispatch_call), &[("phone", phone.clone())]);
+        view! {
+            <a class="button button-quiet dispatch-call" href=format!("tel:{tel}") data-action="call">{label}</a>
+        }
+        .into_any()
+    };
+    let mover = shift_id.map(|shift_id| {
+        view! {
+            <Reassign
+                volunteer=volunteer.clone()
+                name=name.clone()
+                shift=shift_id
+                current=post.clone()
+                repo=repo.clone()
+                community
+                moving
+                moved
+            />
+        }
+    });
+    view! {
+        <li class="list-item dispatch-line" data-volunteer=name.clone() data-state=state>
+            <span class="title">{name.clone()}</span>
+            <span class="meta" data-detail>{detail}</span>
+            <div class="button-row dispatch-actions">
+                {call}
+                {mover}
+            </div>
+        </li>
+    }
+}
+
+/// 调配: choose another post for the volunteer's shift.
+#[component]
+fn Reassign(
+    volunteer: String,
+    name: String,
+    shift: String,
+    current: Option<String>,
+    repo: Repo,
+    community: Memo<Option<Community>>,
+    moving: RwSignal<Option<Moving>>,
+    moved: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = {
+        let (volunteer, shift) = (volunteer.clone(), shift.clone());
+        Signal::derive(move || {
+            moving.with(|m| {
+                m.as_ref()
+                    .is_some_and(|m| m.volunteer == volunteer && m.shift == shift)
+            })
+        })
+    };
+    let start = {
+        let (volunteer, shift) = (volunteer.clone(), shift.clone());
+        move |_| {
+            moved.set(None);
+            moving.set(Some(Moving {
+                volunteer: volunteer.clone(),
+                shift: shift.clone(),
+                post: String::new(),
+                error: None,
+            }));
+        }
+    };
+    // Posts it could move to: every post in use, not the current one.
+    let choices = {
+        let current = current.clone();
+        Memo::new(move |_| {
+            let en = labels::english();
+            community.with(|c| {
+                let Some(c) = c else { return Vec::new() };
+                let mut v: Vec<(String, String)> = c
+                    .posts
+                    .iter()
+                    .filter(|(id, p)| !p.archived && Some(*id) != current.as_ref())
+                    .map(|(id, p)| {
+                        let place = p
+                            .building
+                            .as_deref()
+                            .map(|b| format!(" · {}", reading::building_name(Some(c), b)))
+                            .unwrap_or_default();
+                        (
+                            id.clone(),
+                            format!(
+                                "{}{place}（{} {}–{}）",
+                                p.title,
+                                labels::service_category(p.category, en),
+                                p.shift_start,
+                                p.shift_end
+                            ),
+                        )
+                    })
+                    .collect();
+                v.sort_by(|a, b| a.1.cmp(&b.1));
+                v
+            })
+        })
+    };
+    let confirm = {
+        let repo = repo.clone();
+        let (volunteer, shift, name) = (volunteer.clone(), shift.clone(), name.clone());
+        move |_| {
+            let Some(m) = moving.get_untracked() else {
+                return;
+            };
+            let fail = |e: MoveProblem| {
+                moving.update(|m| {
+                    if let Some(m) = m {
+                        m.error = Some(e);
+                    }
+                })
+            };
+            if m.post.is_empty() {
+                fail(MoveProblem::ChoosePost);
+                return;
+            }
+            let Some(c) = community.get_untracked() else {
+                fail(MoveProblem::NoCommunity);
+                return;
+            };
+            let doc = DocumentId::for_volunteer(&repo.session().community, &volunteer);
+            let at = reading::now();
+            match repo.change(&doc, |d, actor| {
+                scheduling::reassign(d, &c, actor, at, &shift, &m.post)
+            }) {
+                Ok(()) => {
+                    let title = c
+                        .posts
+                        .get(&m.post)
+                        .map(|p| p.title.clone())
+                        .unwrap_or_default();
+                    moving.set(None);
+                    moved.set(Some((name.clone(), title)));
+                }
+                Err(ModelError::Missing(_)) => fail(MoveProblem::NotHere),
+                Err(e) => fail(MoveProblem::Refused(Said::refusal(&e))),
+            }
+        }
+    };
+    let select_id = format!("reassign-{volunteer}-{shift}");
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                <button class="button dispatch-move" type="button" data-action="reassign" on:click=start.clone()>
+                    {t!(i18n, dispatch_reassign)}
+                </button>
+            }
+        >
+            <div class="dispatch-move-form" data-reassign>
+                <label for=select_id.clone()>{t!(i18n, dispatch_move_to)}</label>
+                <select
+                    id=select_id.clone()
+                    name="reassign-post"
+                    aria-invalid=move || moving.with(|m| m.as_ref().is_some_and(|m| m.error.is_some())).to_string()
+                    prop:value=move || moving.with(|m| m.as_ref().map(|m| m.post.clone()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        moving.update(|m| {
+                            if let Some(m) = m {
+                                m.post = value;
+                                m.error = None;
+                            }
+                        });
+                    }
+                >
+                    <option value="">{t!(i18n, dispatch_choose_post_option)}</option>
+                    {move || {
+                        choices
+                            .get()
+                            .into_iter()
+                            .map(|(id, label)| view! { <option value=id>{label}</option> })
+                            .collect_view()
+                    }}
+                </select>
+                {move || {
+                    moving
+                        .with(|m| m.as_ref().and_then(|m| m.error.clone()))
+                        .map(|e| {
+                            let text = match e {
+                                MoveProblem::ChoosePost => t_string!(i18n, dispatch_choose_post).to_string(),
+                                MoveProblem::NoCommunity => t_string!(i18n, community_not_here).to_string(),
+                                MoveProblem::NotHere => t_string!(i18n, dispatch_not_here).to_string(),
+                                MoveProblem::Refused(said) => said.text(),
+                            };
+                            view! { <p class="error field-error" role="alert" data-error="reassign">{text}</p> }
+                        })
+                }}
+                <div class="button-row">
+                    <button class="button button-primary" type="button" data-action="confirm-reassign" on:click=confirm.clone()>
+                        {t!(i18n, dispatch_confirm_move)}
+                    </button>
+                    <button class="button button-quiet" type="button" data-action="cancel-reassign" on:click=move |_| moving.set(None)>
+                        {t!(i18n, dispatch_cancel)}
+                    </button>
+                </div>
+            </div>
+        </Show>
+    }
+}

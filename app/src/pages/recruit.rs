@@ -1,0 +1,664 @@
+//! Registering through a community's recruitment link (`/recruit#CODE`, the
+//! code in the fragment as with `/join`): a new phone fills in name, phone,
+//! where the person comes from, skills and when they can help. Submitting
+//! exchanges the code for a *pending* device token and starts the person's
+//! own volunteer document (them and staff only); the phone then waits for
+//! staff to approve, asking the relay every 15 s while online, and opens the
+//! volunteer home once approved. Until then it asks for nothing else: the
+//! relay would refuse the community document anyway.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use linli_shared::{
+    model::{
+        Actor, Role,
+        catalogue::{Skill, VolunteerSource},
+        volunteer::{self, Profile, Registration},
+    },
+    sync::{document_id::DocumentId, scope::Scope},
+};
+use serde::Deserialize;
+
+use crate::{
+    api::{self, ApiError},
+    app::use_repo,
+    boot::{Boot, INTRODUCE},
+    i18n::*,
+    labels,
+    repo::{Repo, tabs},
+    session::Session,
+    store::Store,
+};
+
+/// The code in a recruitment link (or a bare code).
+pub fn recruit_code(text: &str) -> Option<String> {
+    let text = text.trim();
+    let code = match text.split_once('#') {
+        Some((before, after)) if before.ends_with("/recruit") || before.is_empty() => after,
+        Some(_) => return None,
+        None => text,
+    };
+    let ok = (8..=64).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric());
+    ok.then(|| code.to_owned())
+}
+
+/// A phone number as people type it: 7 to 15 digits (the model's rule),
+/// with spaces, dashes, brackets or a leading + allowed between them.
+pub fn phone_ok(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && text
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')'))
+}
+
+#[derive(Clone, Deserialize)]
+struct Preview {
+    community: CommunityView,
+}
+
+#[derive(Clone, Deserialize)]
+struct CommunityView {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Redeemed {
+    token: String,
+    device: DeviceView,
+    community: CommunityView,
+}
+
+#[derive(Deserialize)]
+struct DeviceView {
+    id: String,
+    role: Role,
+    #[serde(default)]
+    building: Option<String>,
+    #[serde(default)]
+    pending: bool,
+}
+
+#[derive(Deserialize)]
+struct Me {
+    device: DeviceView,
+}
+
+/// What the phone learned about the code before the form is sent.
+#[derive(Clone, PartialEq)]
+enum Checked {
+    Checking,
+    /// Usable, for this community.
+    Community(String),
+    /// Expired, used up, withdrawn or unknown: the form is not shown.
+    Refused(String),
+    /// No answer (offline): the form is shown; sending needs the network.
+    Unknown,
+}
+
+/// The sentence for a refusal of the code.
+fn invite_message(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
+    match code {
+        "network" => t_string!(i18n, recruit_error_network).to_string(),
+        "invite_unknown" => t_string!(i18n, recruit_error_unknown).to_string(),
+        "invite_expired" => t_string!(i18n, recruit_error_expired).to_string(),
+        "invite_used_up" => t_string!(i18n, recruit_error_used_up).to_string(),
+        "invite_revoked" => t_string!(i18n, recruit_error_revoked).to_string(),
+        other => crate::fill(
+            t_string!(i18n, recruit_error_other),
+            &[("code", other.to_owned())],
+        ),
+    }
+}
+
+#[component]
+pub fn RecruitPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(repo) = use_repo() {
+        let session = repo.session();
+        if session.pending {
+            return view! { <RecruitPending repo /> }.into_any();
+        }
+        return view! {
+            <section class="card">
+                <h1>{t!(i18n, recruit_title)}</h1>
+                <p data-joined="already">{t!(i18n, recruit_already, community = session.community_name.clone())}</p>
+                <a class="button button-primary button-block" href="/">{t!(i18n, back_home)}</a>
+            </section>
+        }
+        .into_any();
+    }
+    let store = match use_context::<Boot>() {
+        Some(Boot::NotJoined(store)) => Some(store),
+        _ => None,
+    };
+    let code = recruit_code(&window().location().hash().unwrap_or_default());
+    let Some(code) = code else {
+        return view! {
+            <section class="card">
+                <h1>{t!(i18n, recruit_title)}</h1>
+                <p class="error" role="alert">{t!(i18n, recruit_bad_link)}</p>
+                <a class="button button-block" href="/">{t!(i18n, back_home)}</a>
+            </section>
+        }
+        .into_any();
+    };
+    let started = RwSignal::new(None::<Repo>);
+    let form_code = code.clone();
+    view! {
+        {move || started.get().map(|repo| view! { <RecruitPending repo /> })}
+        <Show when=move || started.with(Option::is_none)>
+            <RecruitForm code=form_code.clone() store=store.clone() started />
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn RecruitForm(
+    code: String,
+    store: Option<Store>,
+    started: RwSignal<Option<Repo>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let checked = RwSignal::new(Checked::Checking);
+    {
+        let code = code.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let body = serde_json::json!({ "code": code });
+            let result: Result<Preview, ApiError> =
+                api::call("POST", "/api/invites/preview", None, Some(&body)).await;
+            checked.set(match result {
+                Ok(p) => Checked::Community(p.community.name),
+                Err(ApiError::Refused { code, .. }) if code.starts_with("invite_") => {
+                    Checked::Refused(code)
+                }
+                Err(_) => Checked::Unknown,
+            });
+        });
+    }
+    let name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let skills = RwSignal::new(BTreeSet::<Skill>::new());
+    let availability = RwSignal::new(String::new());
+    // Errors are kept as what went wrong and worded when shown, so they
+    // follow a change of language.
+    let name_error = RwSignal::new(false);
+    let phone_error = RwSignal::new(None::<PhoneError>);
+    let error = RwSignal::new(None::<FormError>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let reg = Registration {
+            name: name.get_untracked().trim().to_owned(),
+            phone: phone.get_untracked().trim().to_owned(),
+            source: VolunteerSource::parse(&source.get_untracked()),
+            skills: skills.get_untracked().into_iter().collect(),
+            availability: availability.get_untracked().trim().to_owned(),
+        };
+        name_error.set(reg.name.is_empty());
+        phone_error.set(if reg.phone.is_empty() {
+            Some(PhoneError::Missing)
+        } else if !phone_ok(&reg.phone) {
+            Some(PhoneError::Invalid)
+        } else {
+            None
+        });
+        error.set(None);
+        if name_error.get_untracked() || phone_error.with_untracked(Option::is_some) {
+            return;
+        }
+        // The model's own check, before the code is spent on it.
+        let probe = Actor::new("check", "check", Role::Volunteer);
+        if let Err(e) = volunteer::create(&probe, 0, "check", &reg) {
+            error.set(Some(FormError::Model(e.to_string())));
+            return;
+        }
+        let Some(store) = store.clone() else {
+            error.set(Some(FormError::Store(String::new())));
+            return;
+        };
+        let code = code.clone();
+        busy.set(true);
+        wasm_bindgen_futures::spawn_local(async move {
+            match register(code, store, reg).await {
+                Ok(repo) => started.set(Some(repo)),
+                Err(Failure::Api(e)) => {
+                    busy.set(false);
+                    if let ApiError::Refused { code, .. } = &e
+                        && code.starts_with("invite_")
+                    {
+                        checked.set(Checked::Refused(code.clone()));
+                    }
+                    error.set(Some(FormError::Api(e.code().to_owned())));
+                }
+                Err(Failure::Store(e)) => {
+                    busy.set(false);
+                    error.set(Some(FormError::Store(e.to_string())));
+                }
+                Err(Failure::Model(e)) => {
+                    busy.set(false);
+                    error.set(Some(FormError::Model(e.to_string())));
+                }
+            }
+        });
+    };
+
+    let heading = move || match checked.get() {
+        Checked::Community(c) => crate::fill(t_string!(i18n, recruit_heading), &[("community", c)]),
+        _ => t_string!(i18n, recruit_title).to_string(),
+    };
+    let skill_choice = move |s: Skill| {
+        let checked_now = move || skills.with(|set| set.contains(&s));
+        view! {
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    name="skill"
+                    value=s.as_str()
+                    prop:checked=checked_now
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        skills.update(|set| {
+                            if on {
+                                set.insert(s);
+                            } else {
+                                set.remove(&s);
+                            }
+                        });
+                    }
+                />
+                <span>{move || labels::skill(s, labels::english())}</span>
+            </label>
+        }
+    };
+    view! {
+        <section class="card recruit">
+            <h1 data-recruit-heading>{heading}</h1>
+            {move || match checked.get() {
+                Checked::Refused(code) => view! {
+                    <p class="error" role="alert" data-invite-refused=code.clone()>{invite_message(i18n, &code)}</p>
+                    <a class="button button-block" href="/">{t!(i18n, back_home)}</a>
+                }
+                    .into_any(),
+                Checked::Checking => view! { <p class="muted">{t!(i18n, recruit_checking)}</p> }.into_any(),
+                Checked::Unknown => view! { <p class="notice">{t!(i18n, recruit_offline)}</p> }.into_any(),
+                Checked::Community(_) => view! { <p>{t!(i18n, recruit_explain)}</p> }.into_any(),
+            }}
+        </section>
+        <Show when=move || !matches!(checked.get(), Checked::Refused(_) | Checked::Checking)>
+            <form class="card stack recruit-form" on:submit=submit.clone() novalidate>
+                <label for="recruit-name">{t!(i18n, recruit_name)}<span class="recruit-required">" *"</span></label>
+                <input
+                    id="recruit-name"
+                    name="name"
+                    autocomplete="name"
+                    maxlength="40"
+                    aria-invalid=move || name_error.get().to_string()
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+                <Show when=move || name_error.get()>
+                    <p class="error field-error" role="alert" data-error="name">{t!(i18n, recruit_error_name)}</p>
+                </Show>
+                <label for="recruit-phone">{t!(i18n, recruit_phone)}<span class="recruit-required">" *"</span></label>
+                <input
+                    id="recruit-phone"
+                    name="phone"
+                    type="tel"
+                    inputmode="tel"
+                    autocomplete="tel"
+                    maxlength="20"
+                    placeholder=move || t_string!(i18n, recruit_phone_placeholder).to_string()
+                    aria-invalid=move || phone_error.with(Option::is_some).to_string()
+                    prop:value=move || phone.get()
+                    on:input=move |ev| phone.set(event_target_value(&ev))
+                />
+                {move || phone_error.get().map(|e| view! {
+                    <p class="error field-error" role="alert" data-error="phone">
+                        {move || match e {
+                            PhoneError::Missing => t_string!(i18n, recruit_error_phone_missing).to_string(),
+                            PhoneError::Invalid => t_string!(i18n, recruit_error_phone).to_string(),
+                        }}
+                    </p>
+                })}
+                <p class="muted recruit-hint">{t!(i18n, recruit_phone_hint)}</p>
+                <label for="recruit-source">{t!(i18n, recruit_source)}</label>
+                <select
+                    id="recruit-source"
+                    name="source"
+                    prop:value=move || source.get()
+                    on:change=move |ev| source.set(event_target_value(&ev))
+                >
+                    <option value="">{t!(i18n, recruit_source_choose)}</option>
+                    {VolunteerSource::ALL
+                        .iter()
+                        .map(|s| {
+                            let s = *s;
+                            view! {
+                                <option value=s.as_str() selected=move || source.get() == s.as_str()>
+                                    {move || labels::volunteer_source(s, labels::english())}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <fieldset class="choices recruit-skills">
+                    <legend>{t!(i18n, recruit_skills)}</legend>
+                    {Skill::ALL.iter().map(|s| skill_choice(*s)).collect_view()}
+                </fieldset>
+                <label for="recruit-availability">{t!(i18n, recruit_availability)}</label>
+                <input
+                    id="recruit-availability"
+                    name="availability"
+                    maxlength="80"
+                    placeholder=move || t_string!(i18n, recruit_availability_placeholder).to_string()
+                    prop:value=move || availability.get()
+                    on:input=move |ev| availability.set(event_target_value(&ev))
+                />
+                <button
+                    class="button button-primary button-block"
+                    type="submit"
+                    data-action="register"
+                    disabled=move || busy.get()
+                >
+                    {move || if busy.get() {
+                        t_string!(i18n, recruit_busy).to_string()
+                    } else {
+                        t_string!(i18n, recruit_submit).to_string()
+                    }}
+                </button>
+                {move || error.get().map(|e| {
+                    let text = move || match &e {
+                        FormError::Api(code) => invite_message(i18n, code),
+                        FormError::Store(detail) => format!("{} ({detail})", t_string!(i18n, storage_unavailable)),
+                        FormError::Model(detail) => format!("{} ({detail})", t_string!(i18n, recruit_error_form)),
+                    };
+                    view! { <p class="error" role="alert" data-error="form">{text}</p> }
+                })}
+                <p class="muted recruit-hint">{t!(i18n, recruit_privacy)}</p>
+            </form>
+        </Show>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum PhoneError {
+    Missing,
+    Invalid,
+}
+
+#[derive(Clone, PartialEq)]
+enum FormError {
+    /// The relay's refusal code, or `network`.
+    Api(String),
+    Store(String),
+    Model(String),
+}
+
+enum Failure {
+    Api(ApiError),
+    Store(crate::store::StoreError),
+    Model(linli_shared::model::ModelError),
+}
+
+/// Spends the code on a pending device, keeps the session, starts the
+/// phone's documents and the person's own volunteer document (them and
+/// staff: the one scope a volunteer may grant).
+async fn register(code: String, store: Store, reg: Registration) -> Result<Repo, Failure> {
+    let body = serde_json::json!({ "code": code, "device_name": reg.name });
+    let r: Redeemed = api::call("POST", "/api/invites/redeem", None, Some(&body))
+        .await
+        .map_err(Failure::Api)?;
+    let session = Session {
+        token: r.token,
+        device: r.device.id,
+        name: reg.name.clone(),
+        role: r.device.role,
+        building: r.device.building,
+        community: r.community.id,
+        community_name: r.community.name,
+        pending: r.device.pending,
+    };
+    session.save(&store).await.map_err(Failure::Store)?;
+    // Staff put the person on the roster when they approve; should that not
+    // have happened, the phone introduces its person once it may.
+    store
+        .put_meta(INTRODUCE, "1")
+        .await
+        .map_err(Failure::Store)?;
+    tabs::membership_changed();
+    let doc = volunteer::create(
+        &session.actor(),
+        crate::reading::now(),
+        &session.device,
+        &reg,
+    )
+    .map_err(Failure::Model)?;
+    let id = session.volunteer_document();
+    let scope = Scope::Members {
+        building: None,
+        devices: vec![session.device.clone()],
+    };
+    debug_assert!(scope.grantable_by(&session.member()));
+    let pending = session.pending;
+    let repo = Repo::start(store.clone(), session, true)
+        .await
+        .map_err(Failure::Store)?;
+    repo.create(id, doc, Some(scope));
+    if !pending {
+        // A plain invite opened as a recruitment link: a member already.
+        until_stored(&store, &id).await;
+        let _ = window().location().replace("/");
+    }
+    Ok(repo)
+}
+
+/// Waits (a few seconds at most) until the document is in the store, so a
+/// reload right after does not lose it.
+async fn until_stored(store: &Store, id: &DocumentId) {
+    for _ in 0..40 {
+        if let Ok(all) = store.load_all().await
+            && all.get(id).is_some_and(|c| !c.is_empty())
+        {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
+}
+
+/// Name, phone, source, skills and availability as registered (`with_name`:
+/// false where the name is the heading already).
+#[component]
+pub fn ProfileFacts(
+    #[prop(into)] profile: Signal<Option<Profile>>,
+    #[prop(default = true)] with_name: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        profile.get().map(|p| {
+            let en = labels::english();
+            let none = t_string!(i18n, recruit_not_given).to_string();
+            let source = p
+                .source
+                .map(|s| labels::volunteer_source(s, en).to_owned())
+                .unwrap_or_else(|| none.clone());
+            let skills = p.skills();
+            let skills = if skills.is_empty() {
+                none.clone()
+            } else {
+                skills
+                    .iter()
+                    .map(|s| labels::skill(*s, en))
+                    .collect::<Vec<_>>()
+                    .join(if en { ", " } else { "、" })
+            };
+            let availability = if p.availability.is_empty() {
+                none.clone()
+            } else {
+                p.availability.clone()
+            };
+            let tel = format!("tel:{}", p.phone);
+            let name = p.name.clone();
+            view! {
+                <dl class="facts recruit-facts">
+                    <Show when=move || with_name>
+                        <dt>{t!(i18n, recruit_fact_name)}</dt>
+                        <dd data-fact="name">{name.clone()}</dd>
+                    </Show>
+                    <dt>{t!(i18n, recruit_fact_phone)}</dt>
+                    <dd data-fact="phone"><a class="recruit-tel" href=tel>{p.phone.clone()}</a></dd>
+                    <dt>{t!(i18n, recruit_fact_source)}</dt>
+                    <dd data-fact="source">{source}</dd>
+                    <dt>{t!(i18n, recruit_fact_skills)}</dt>
+                    <dd data-fact="skills">{skills}</dd>
+                    <dt>{t!(i18n, recruit_fact_time)}</dt>
+                    <dd data-fact="availability">{availability}</dd>
+                </dl>
+            }
+        })
+    }
+}
+
+/// The screen of a phone waiting for approval: what was registered, whether
+/// it has reached the community, and the answer when it comes.
+#[component]
+pub fn RecruitPending(repo: Repo) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = repo.session();
+    let id = session.volunteer_document();
+    let profile = {
+        let repo = repo.clone();
+        Memo::new(move |_| {
+            repo.signals.revision.track();
+            repo.read(&id, |d| volunteer::read(d).ok())
+                .flatten()
+                .map(|v| v.profile)
+        })
+    };
+    let book = repo.signals.book;
+    let delivered = Memo::new(move |_| {
+        book.with(|b| {
+            b.documents
+                .get(&id)
+                .is_some_and(|d| !d.unsynced && d.last_synced.is_some())
+        })
+    });
+    let rejected = RwSignal::new(false);
+    let approved = RwSignal::new(false);
+    let checking = RwSignal::new(false);
+    let check = {
+        let repo = repo.clone();
+        move || {
+            if checking.get_untracked() || approved.get_untracked() || rejected.get_untracked() {
+                return;
+            }
+            if !window().navigator().on_line() {
+                return;
+            }
+            checking.set(true);
+            let repo = repo.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let token = repo.session().token;
+                let me: Result<Me, ApiError> =
+                    api::call::<(), Me>("GET", "/api/me", Some(&token), None).await;
+                checking.set(false);
+                match me {
+                    Ok(me) if !me.device.pending => {
+                        approved.set(true);
+                        if !enter(repo).await {
+                            approved.set(false);
+                        }
+                    }
+                    Err(ApiError::Refused { status: 401, .. }) => rejected.set(true),
+                    // Still waiting, or no answer: ask again later.
+                    _ => {}
+                }
+            });
+        }
+    };
+    let every = {
+        let check = check.clone();
+        set_interval_with_handle(check, std::time::Duration::from_secs(15)).ok()
+    };
+    let on_online = {
+        let check = check.clone();
+        window_event_listener(leptos::ev::online, move |_| check())
+    };
+    let on_visible = {
+        let check = check.clone();
+        window_event_listener_untyped("visibilitychange", move |_| {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                check();
+            }
+        })
+    };
+    on_cleanup(move || {
+        if let Some(h) = every {
+            h.clear();
+        }
+        on_online.remove();
+        on_visible.remove();
+    });
+    view! {
+        <section class="card recruit-pending" data-pending=move || (!approved.get() && !rejected.get()).to_string()>
+            {move || {
+                if rejected.get() {
+                    view! {
+                        <h1>{t!(i18n, recruit_rejected_title)}</h1>
+                        <p data-recruit-rejected>{t!(i18n, recruit_rejected_body)}</p>
+                        <a class="button button-block" href="/device">{t!(i18n, recruit_rejected_clear)}</a>
+                    }
+                        .into_any()
+                } else if approved.get() {
+                    view! {
+                        <h1>{t!(i18n, recruit_approved_title)}</h1>
+                        <p>{t!(i18n, recruit_approved_body)}</p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <h1 data-recruit-pending>{t!(i18n, recruit_pending_title)}</h1>
+                        <p>{t!(i18n, recruit_pending_body, community = session.community_name.clone())}</p>
+                    }
+                        .into_any()
+                }
+            }}
+            <p class="recruit-delivery" data-delivered=move || delivered.get().to_string()>
+                {move || if delivered.get() {
+                    t_string!(i18n, recruit_delivered).to_string()
+                } else {
+                    t_string!(i18n, recruit_not_delivered).to_string()
+                }}
+            </p>
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, recruit_summary)}</h2>
+            <ProfileFacts profile />
+        </section>
+    }
+}
+
+/// Approved: the session says so from now on, and the app starts over as
+/// the volunteer's (the community document is asked for then). False when
+/// the session could not be written: the next check tries again.
+async fn enter(repo: Repo) -> bool {
+    let store = repo.store();
+    let mut session = repo.session();
+    session.pending = false;
+    if session.save(&store).await.is_err() {
+        return false;
+    }
+    until_stored(&store, &session.volunteer_document()).await;
+    tabs::membership_changed();
+    let _ = window().location().replace("/");
+    true
+}
