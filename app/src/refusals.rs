@@ -31,6 +31,20 @@ pub fn explain(e: &ModelError, en: bool) -> String {
                 format!("{day} 已排 {s} 小时，再排 {r} 小时会超过每天 8 小时的上限。")
             }
         }
+        ModelError::ShiftOverlap {
+            post,
+            day,
+            from,
+            to,
+        } => {
+            if en {
+                format!("Overlaps their shift at {post} on {day}, {from}–{to}: one post at a time.")
+            } else {
+                format!(
+                    "与已排的班次时间重叠：{day} {from}–{to}（{post}），同一时间只能在一个岗位。"
+                )
+            }
+        }
         ModelError::NotInsured => pick(
             en,
             "这个岗位要求先在“志愿北京”实名注册（含意外保险）。",

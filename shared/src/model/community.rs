@@ -470,6 +470,37 @@ pub fn introduce(
     Ok(())
 }
 
+/// A person changes the name the roster shows for them (after editing their
+/// profile); only that field is written, so a concurrent change by staff to
+/// their building or role is kept.
+pub fn rename_self(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    display_name: &str,
+) -> Result<(), ModelError> {
+    doc::check(d, DocKind::Community)?;
+    let display_name = doc::required("display name", display_name)?;
+    let roster = doc::child(d, &ROOT, "roster")?;
+    let current = read(d)?
+        .roster
+        .get(&actor.person)
+        .map(|e| e.display_name.clone());
+    let (Some(current), Some((_, entry))) = (current, d.get(&roster, actor.person.as_str())?)
+    else {
+        return Err(ModelError::NotFound {
+            what: "roster entry",
+            id: actor.person.clone(),
+        });
+    };
+    if current == display_name {
+        return Ok(());
+    }
+    d.put(&entry, "display_name", display_name.as_str())?;
+    doc::commit(d, at, "rename");
+    Ok(())
+}
+
 impl Community {
     /// The guideline's recommended categories for each building's current
     /// zone, with whether a post of that category exists.
@@ -538,6 +569,28 @@ pub(crate) mod tests {
         assert_eq!(c.roster["v-1"].display_name, "小王");
         assert_eq!(c.roster["v-1"].role, Role::Volunteer);
         assert_eq!(c.roster["l-1"].building.as_deref(), Some("b3"));
+    }
+
+    #[test]
+    fn a_person_renames_only_their_own_entry_and_keeps_staffs_changes() {
+        let s = staff();
+        let mut d = create(&s, 0, "和平里").unwrap();
+        let v = Actor::seeded("v-1", "phone-v", Role::Volunteer, 14);
+        assert!(matches!(
+            rename_self(&mut d, &v, 1, "王小明"),
+            Err(ModelError::NotFound { .. })
+        ));
+        introduce(&mut d, &v, 1, "小王", None).unwrap();
+        let mut staff_copy = d.fork().with_actor(automerge::ActorId::random());
+        let mut entry = read(&staff_copy).unwrap().roster["v-1"].clone();
+        entry.building = Some("b3".into());
+        enrol(&mut staff_copy, &s, 2, "v-1", &entry).unwrap();
+        rename_self(&mut d, &v, 2, " 王小明 ").unwrap();
+        assert!(rename_self(&mut d, &v, 3, " ").is_err());
+        d.merge(&mut staff_copy).unwrap();
+        let c = read(&d).unwrap();
+        assert_eq!(c.roster["v-1"].display_name, "王小明");
+        assert_eq!(c.roster["v-1"].building.as_deref(), Some("b3"));
     }
 
     pub(crate) fn sample_post() -> Post {

@@ -38,6 +38,14 @@ pub enum ModelError {
         scheduled_minutes: i64,
         requested_minutes: i64,
     },
+    #[error("overlaps the shift at {post} on {day} {from}–{to}")]
+    ShiftOverlap {
+        /// The other shift's post title, its local day and clock times.
+        post: String,
+        day: String,
+        from: String,
+        to: String,
+    },
     #[error("the post requires real-name registration on the volunteer platform (insurance)")]
     NotInsured,
     #[error("the post requires a signed volunteer agreement")]

@@ -3,7 +3,8 @@
 //!   names the missing courses;
 //! - insurance and agreement, where the post requires them;
 //! - 每天不超过8小时: the shifts of any local day, this one included, may not
-//!   exceed 8 hours; a shift across midnight counts on both days.
+//!   exceed 8 hours; a shift across midnight counts on both days;
+//! - one post at a time: a shift may not overlap another of the volunteer's.
 
 use automerge::{AutoCommit, ObjType, ROOT, transaction::Transactable};
 
@@ -67,6 +68,26 @@ fn check_besides(
         return Err(ModelError::NoAgreement);
     }
     let offset = community.utc_offset_minutes;
+    // One person is at one post at a time.
+    if let Some((_, other)) = vol
+        .active_shifts()
+        .into_iter()
+        .find(|(id, s)| Some(id.as_str()) != besides && s.start < end && start < s.end)
+    {
+        let clock = |at: Millis| {
+            let m = (at - Day::of(at, offset).start(offset)) / MINUTE;
+            format!("{:02}:{:02}", m / 60, m % 60)
+        };
+        return Err(ModelError::ShiftOverlap {
+            post: community
+                .posts
+                .get(&other.post)
+                .map_or_else(|| other.post.clone(), |p| p.title.clone()),
+            day: Day::of(other.start, offset).iso(),
+            from: clock(other.start),
+            to: clock(other.end),
+        });
+    }
     for (day, ms) in split_by_day(start, end, offset) {
         let moving = besides
             .and_then(|id| vol.shifts.get(id))
@@ -392,6 +413,58 @@ mod tests {
             w.day + 19 * HOUR,
         )
         .unwrap();
+    }
+
+    #[test]
+    fn one_post_at_a_time_and_the_refusal_names_the_other_shift() {
+        let mut w = world();
+        qualify(&mut w);
+        let c = community::read(&w.community).unwrap();
+        let night = schedule(
+            &mut w.vol,
+            &c,
+            &w.staff,
+            4,
+            &w.post,
+            w.day + 22 * HOUR,
+            w.day + 26 * HOUR,
+        )
+        .unwrap();
+        match schedule(
+            &mut w.vol,
+            &c,
+            &w.staff,
+            5,
+            &w.post,
+            w.day + 25 * HOUR,
+            w.day + 27 * HOUR,
+        ) {
+            Err(ModelError::ShiftOverlap {
+                post,
+                day,
+                from,
+                to,
+            }) => {
+                assert_eq!(
+                    (post.as_str(), day.as_str(), from.as_str(), to.as_str()),
+                    (sample_post().title.as_str(), "2022-05-01", "22:00", "02:00")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Back to back is fine, and a shift moved onto its own time is not
+        // in its own way.
+        schedule(
+            &mut w.vol,
+            &c,
+            &w.staff,
+            6,
+            &w.post,
+            w.day + 26 * HOUR,
+            w.day + 28 * HOUR,
+        )
+        .unwrap();
+        reassign(&mut w.vol, &c, &w.staff, 7, &night, &w.post).unwrap();
     }
 
     #[test]

@@ -69,8 +69,11 @@ pub fn rows(
                 .map_or_else(|| general_project(community), |p| p.title.clone());
             let mut t = session.start;
             for (day, ms) in split_by_day(session.start, end, offset) {
+                // Both ends as the clock showed them (to the minute), so
+                // 08:00:30–11:30 reads 08:00–11:30, 3.5 hours.
                 let start_minute = minute_of(t, day, offset);
                 t += ms;
+                let end_minute = minute_of(t, day, offset);
                 if day < from || day > to {
                     continue;
                 }
@@ -82,7 +85,7 @@ pub fn rows(
                     project: project.clone(),
                     day,
                     start_minute,
-                    end_minute: start_minute + ms / MINUTE,
+                    end_minute,
                     confirmed: day_minutes.is_some() && v.confirmed_minutes(day) == day_minutes,
                 });
             }
@@ -258,5 +261,30 @@ mod tests {
         let from_xlsx = crate::table::read(&xlsx::write("服务时长", &t)).unwrap();
         assert_eq!(from_xlsx, t);
         assert!(rows(&community, &vols, day.next().next(), day.next().next()).is_empty());
+    }
+
+    #[test]
+    fn start_and_end_read_as_the_clock_showed_them() {
+        let staff = Actor::seeded("staff-1", "phone-s", Role::Staff, 83);
+        let c = community::create(&staff, 0, "和平里社区").unwrap();
+        let community = community::read(&c).unwrap();
+        let v = Actor::seeded("v-1", "phone-v", Role::Volunteer, 84);
+        let reg = Registration {
+            name: "王芳".into(),
+            ..Default::default()
+        };
+        let mut d = volunteer::create(&v, 0, "v-1", &reg).unwrap();
+        let day = Day::parse("2022-05-03").unwrap();
+        let midnight = day.start(480);
+        let seconds = |h: i64, m: i64, s: i64| midnight + h * HOUR + m * MINUTE + s * 1_000;
+        for (at, action, ppe_checked) in [
+            (seconds(8, 0, 30), AttendanceAction::CheckIn, true),
+            (seconds(11, 30, 0), AttendanceAction::CheckOut, false),
+        ] {
+            volunteer::attend(&mut d, &v, at, action, "", ppe_checked, 480).unwrap();
+        }
+        let vols = vec![volunteer::read(&d).unwrap()];
+        let t = table(&rows(&community, &vols, day, day));
+        assert_eq!(t[1][4..], ["08:00", "11:30", "3.5"].map(String::from));
     }
 }
