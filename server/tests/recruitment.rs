@@ -52,6 +52,19 @@ async fn register(relay: &TestRelay, code: &str, name: &str) -> (String, String)
     )
 }
 
+/// Staff approve a pending device: the status and the refusal code, if any.
+async fn approve(relay: &TestRelay, token: &str, device: &str) -> (u16, Option<String>) {
+    let (status, body) = relay
+        .api(
+            "POST",
+            &format!("/api/devices/{device}/approve"),
+            Some(token),
+            None,
+        )
+        .await;
+    (status.as_u16(), body["error"].as_str().map(str::to_owned))
+}
+
 #[tokio::test]
 async fn a_recruit_waits_for_approval_then_gets_the_community_without_reconnecting() {
     let relay = TestRelay::start().await;
@@ -178,15 +191,7 @@ async fn a_recruit_waits_for_approval_then_gets_the_community_without_reconnecti
     );
 
     // Approved: the community document arrives on the same socket.
-    let (status, body) = relay
-        .api(
-            "POST",
-            &format!("/api/devices/{device}/approve"),
-            Some(&staff.token),
-            None,
-        )
-        .await;
-    assert_eq!(status, 204, "{body}");
+    assert_eq!(approve(&relay, &staff.token, &device).await, (204, None));
     let named = |p: &Phone| {
         p.document(&community_doc)
             .and_then(|d| linli_shared::model::community::read(d).ok())
@@ -203,17 +208,9 @@ async fn a_recruit_waits_for_approval_then_gets_the_community_without_reconnecti
         .api("GET", "/api/applications", Some(&staff.token), None)
         .await;
     assert!(list.as_array().unwrap().is_empty(), "{list}");
-    let (status, body) = relay
-        .api(
-            "POST",
-            &format!("/api/devices/{device}/approve"),
-            Some(&staff.token),
-            None,
-        )
-        .await;
     assert_eq!(
-        (status.as_u16(), body["error"].as_str()),
-        (409, Some("not_pending"))
+        approve(&relay, &staff.token, &device).await,
+        (409, Some("not_pending".to_owned()))
     );
 }
 
@@ -252,17 +249,9 @@ async fn only_staff_list_and_approve_and_a_rejected_recruit_is_out() {
             (status.as_u16(), body["error"].as_str()),
             (403, Some("staff_only"))
         );
-        let (status, body) = relay
-            .api(
-                "POST",
-                &format!("/api/devices/{second}/approve"),
-                Some(token),
-                None,
-            )
-            .await;
         assert_eq!(
-            (status.as_u16(), body["error"].as_str()),
-            (403, Some("staff_only"))
+            approve(&relay, token, &second).await,
+            (403, Some("staff_only".to_owned()))
         );
     }
     let (status, _) = relay.api("GET", "/api/applications", None, None).await;
@@ -272,17 +261,9 @@ async fn only_staff_list_and_approve_and_a_rejected_recruit_is_out() {
         .api("GET", "/api/applications", Some(&other_staff.token), None)
         .await;
     assert!(list.as_array().unwrap().is_empty());
-    let (status, body) = relay
-        .api(
-            "POST",
-            &format!("/api/devices/{first}/approve"),
-            Some(&other_staff.token),
-            None,
-        )
-        .await;
     assert_eq!(
-        (status.as_u16(), body["error"].as_str()),
-        (404, Some("device_unknown"))
+        approve(&relay, &other_staff.token, &first).await,
+        (404, Some("device_unknown".to_owned()))
     );
 
     // Oldest first.
@@ -314,17 +295,9 @@ async fn only_staff_list_and_approve_and_a_rejected_recruit_is_out() {
     assert_eq!(list[0]["id"], second.as_str());
     let (status, _) = relay.api("GET", "/api/me", Some(&first_token), None).await;
     assert_eq!(status, 401);
-    let (status, body) = relay
-        .api(
-            "POST",
-            &format!("/api/devices/{first}/approve"),
-            Some(&staff.token),
-            None,
-        )
-        .await;
     assert_eq!(
-        (status.as_u16(), body["error"].as_str()),
-        (409, Some("device_revoked"))
+        approve(&relay, &staff.token, &first).await,
+        (409, Some("device_revoked".to_owned()))
     );
 }
 

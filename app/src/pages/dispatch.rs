@@ -290,7 +290,7 @@ pub fn DispatchPage() -> impl IntoView {
                     <span class="n">{move || counts.get().0}</span>
                     {t!(i18n, dispatch_on_duty)}
                 </div>
-                <div class="figure dispatch-missing-figure" data-count="expected" data-n=move || counts.get().1 data-alert=move || (counts.get().1 > 0).to_string()>
+                <div class="figure dispatch-missing-figure" data-count="expected" data-n=move || counts.get().1 data-alert=move || { (counts.get().1 > 0).to_string() }>
                     <span class="n">{move || counts.get().1}</span>
                     {t!(i18n, dispatch_expected)}
                 </div>

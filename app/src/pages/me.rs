@@ -20,27 +20,24 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use linli_shared::model::{
     Role,
-    catalogue::{GENERAL_CATALOGUE, Skill, VolunteerSource},
+    catalogue::GENERAL_CATALOGUE,
     civil::{BEIJING_OFFSET_MINUTES, Day, MINUTE, Millis},
-    community::{Community, Course},
+    community::{self, Community, Course},
     service_hours::{self, DAILY_CAP_MINUTES},
     service_report,
     training_status::{TrainingAction, TrainingState},
-    volunteer::{self, AttendanceAction, FeedbackKind, Registration, Volunteer},
+    volunteer::{self, AttendanceAction, FeedbackKind, Volunteer},
 };
 
 use crate::{
     app::use_repo,
     components::{
-        PpeChecklist, ShiftCard,
+        PpeChecklist, ProfileDraft, ProfileFields, ShiftCard,
         shift_card::{ShiftPhase, ShiftView, clock, date_words, day_words, moment, span},
     },
     i18n::*,
     labels,
-    pages::{
-        phone_ok,
-        training::{section_title, shown_title, state_code},
-    },
+    pages::training::{section_title, shown_title, state_code},
     reading, refusals, team,
 };
 
@@ -965,11 +962,7 @@ fn ProfileTab(mine: Mine) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
     let doc = team::own_document(&repo.session());
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let source = RwSignal::new(String::new());
-    let skills = RwSignal::new(BTreeSet::<Skill>::new());
-    let availability = RwSignal::new(String::new());
+    let draft = ProfileDraft::new(false);
     // The form starts from what is stored, once; a later change from staff's
     // phone does not overwrite what is being typed.
     let filled = RwSignal::new(false);
@@ -978,83 +971,54 @@ fn ProfileTab(mine: Mine) -> impl IntoView {
             return;
         }
         if let Some(p) = mine.me.with(|v| v.as_ref().map(|v| v.profile.clone())) {
-            name.set(p.name.clone());
-            phone.set(p.phone.clone());
-            source.set(p.source.map(|s| s.as_str().to_owned()).unwrap_or_default());
-            skills.set(p.skills().into_iter().collect());
-            availability.set(p.availability.clone());
+            draft.fill(&p);
             filled.set(true);
         }
     });
-    let name_error = RwSignal::new(None::<String>);
-    let phone_error = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(None::<bool>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(None);
-        let reg = Registration {
-            name: name.get_untracked().trim().to_owned(),
-            phone: phone.get_untracked().trim().to_owned(),
-            source: VolunteerSource::parse(&source.get_untracked()),
-            skills: skills.get_untracked().into_iter().collect(),
-            availability: availability.get_untracked().trim().to_owned(),
-        };
-        name_error.set(
-            reg.name
-                .is_empty()
-                .then(|| t_string!(i18n, me_error_name).to_string()),
-        );
-        phone_error.set(
-            (!reg.phone.is_empty() && !phone_ok(&reg.phone))
-                .then(|| t_string!(i18n, me_error_phone).to_string()),
-        );
         error.set(None);
-        if name_error.with_untracked(Option::is_some) || phone_error.with_untracked(Option::is_some)
-        {
+        let Some(reg) = draft.checked() else {
             return;
-        }
-        let unchanged = mine.me.with_untracked(|v| {
-            v.as_ref().is_some_and(|v| {
-                let p = &v.profile;
-                p.name == reg.name
-                    && p.phone == reg.phone
-                    && p.source == reg.source
-                    && p.skills() == reg.skills
-                    && p.availability == reg.availability
-            })
+        };
+        let stored = mine
+            .me
+            .with_untracked(|v| v.as_ref().map(|v| v.profile.clone()));
+        let unchanged = stored.as_ref().is_some_and(|p| {
+            p.name == reg.name
+                && p.phone == reg.phone
+                && p.source == reg.source
+                && p.skills() == reg.skills
+                && p.availability == reg.availability
         });
         if unchanged {
             saved.set(Some(false));
             return;
         }
         let at = reading::now();
-        match repo.change(&doc, |d, actor| volunteer::edit_profile(d, actor, at, &reg)) {
+        let renamed = stored.is_some_and(|p| p.name != reg.name);
+        let result = repo
+            .change(&doc, |d, actor| volunteer::edit_profile(d, actor, at, &reg))
+            .and_then(|()| {
+                // The roster (what staff and leads assign from) shows the new
+                // name too, once staff have put the person on it.
+                if !renamed {
+                    return Ok(());
+                }
+                let community = repo.session().community_document();
+                match repo.change(&community, |d, actor| {
+                    community::rename_self(d, actor, at, &reg.name)
+                }) {
+                    Err(linli_shared::model::ModelError::NotFound { .. }) => Ok(()),
+                    other => other,
+                }
+            });
+        match result {
             Ok(()) => saved.set(Some(true)),
             Err(e) => error.set(Some(refusals::explain(&e, labels::english_untracked()))),
-        }
-    };
-    let skill_choice = move |s: Skill| {
-        view! {
-            <label class="choice">
-                <input
-                    type="checkbox"
-                    name="skill"
-                    value=s.as_str()
-                    prop:checked=move || skills.with(|set| set.contains(&s))
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        skills.update(|set| {
-                            if on {
-                                set.insert(s);
-                            } else {
-                                set.remove(&s);
-                            }
-                        });
-                    }
-                />
-                <span>{move || labels::skill(s, labels::english())}</span>
-            </label>
         }
     };
     let credentials = move || {
@@ -1070,64 +1034,7 @@ fn ProfileTab(mine: Mine) -> impl IntoView {
     view! {
         <form class="card stack me-profile" on:submit=save novalidate>
             <h2>{t!(i18n, me_profile_title)}</h2>
-            <label for="me-name">{t!(i18n, me_name)}</label>
-            <input
-                id="me-name"
-                name="name"
-                autocomplete="name"
-                maxlength="40"
-                aria-invalid=move || name_error.with(Option::is_some).to_string()
-                prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev))
-            />
-            {move || name_error.get().map(|e| view! { <p class="error field-error" role="alert" data-error="name">{e}</p> })}
-            <label for="me-phone">{t!(i18n, me_phone)}</label>
-            <input
-                id="me-phone"
-                name="phone"
-                type="tel"
-                inputmode="tel"
-                autocomplete="tel"
-                maxlength="20"
-                aria-invalid=move || phone_error.with(Option::is_some).to_string()
-                prop:value=move || phone.get()
-                on:input=move |ev| phone.set(event_target_value(&ev))
-            />
-            {move || phone_error.get().map(|e| view! { <p class="error field-error" role="alert" data-error="phone">{e}</p> })}
-            <p class="muted me-hint">{t!(i18n, me_phone_hint)}</p>
-            <label for="me-source">{t!(i18n, me_source)}</label>
-            <select
-                id="me-source"
-                name="source"
-                prop:value=move || source.get()
-                on:change=move |ev| source.set(event_target_value(&ev))
-            >
-                <option value="">{t!(i18n, me_source_choose)}</option>
-                {VolunteerSource::ALL
-                    .iter()
-                    .map(|s| {
-                        let s = *s;
-                        view! {
-                            <option value=s.as_str() selected=move || source.get() == s.as_str()>
-                                {move || labels::volunteer_source(s, labels::english())}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <fieldset class="choices me-skills">
-                <legend>{t!(i18n, me_skills)}</legend>
-                {Skill::ALL.iter().map(|s| skill_choice(*s)).collect_view()}
-            </fieldset>
-            <label for="me-availability">{t!(i18n, me_availability)}</label>
-            <input
-                id="me-availability"
-                name="availability"
-                maxlength="80"
-                placeholder=move || t_string!(i18n, me_availability_placeholder).to_string()
-                prop:value=move || availability.get()
-                on:input=move |ev| availability.set(event_target_value(&ev))
-            />
+            <ProfileFields draft=draft prefix="me" />
             <button class="button button-primary button-block" type="submit" data-action="save-profile">
                 {t!(i18n, me_save)}
             </button>

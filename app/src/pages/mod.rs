@@ -45,7 +45,7 @@ pub use new_round::{NewRound, floor_of, parse_points, parse_stops};
 pub use not_found::NotFound;
 pub use post_form::{EditPostPage, NewPostPage};
 pub use posts::PostsPage;
-pub use recruit::{RecruitPage, phone_ok, recruit_code};
+pub use recruit::{RecruitPage, recruit_code};
 pub use recruitment::RecruitmentPage;
 pub use round::{RoundPage, record as record_outcome, undo_record};
 pub use round_sheet::RoundSheetPage;

@@ -411,7 +411,7 @@ fn PostsSection(repo: Repo, staff: bool) -> impl IntoView {
                     {t!(i18n, posts_back_to_today)}
                 </button>
             </Show>
-            <p class="posts-total" data-total-gap=move || total_gap.get() data-gap-positive=move || (total_gap.get() > 0).to_string()>
+            <p class="posts-total" data-total-gap=move || total_gap.get() data-gap-positive=move || { (total_gap.get() > 0).to_string() }>
                 {move || match (staffing.with(Vec::is_empty), total_gap.get()) {
                     (true, _) => t_string!(i18n, posts_none_open).to_string(),
                     (false, 0) => t_string!(i18n, posts_total_full).to_string(),

@@ -7,13 +7,10 @@
 //! volunteer home once approved. Until then it asks for nothing else: the
 //! relay would refuse the community document anyway.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use linli_shared::{
     model::{
         Actor, Role,
-        catalogue::{Skill, VolunteerSource},
         volunteer::{self, Profile, Registration},
     },
     sync::{document_id::DocumentId, scope::Scope},
@@ -24,6 +21,7 @@ use crate::{
     api::{self, ApiError},
     app::use_repo,
     boot::{Boot, INTRODUCE},
+    components::{ProfileDraft, ProfileFields},
     i18n::*,
     labels,
     repo::{Repo, tabs},
@@ -41,17 +39,6 @@ pub fn recruit_code(text: &str) -> Option<String> {
     };
     let ok = (8..=64).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric());
     ok.then(|| code.to_owned())
-}
-
-/// A phone number as people type it: 7 to 15 digits (the model's rule),
-/// with spaces, dashes, brackets or a leading + allowed between them.
-pub fn phone_ok(text: &str) -> bool {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    (7..=15).contains(&digits)
-        && text
-            .trim()
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')'))
 }
 
 #[derive(Clone, Deserialize)]
@@ -180,15 +167,7 @@ fn RecruitForm(
             });
         });
     }
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let source = RwSignal::new(String::new());
-    let skills = RwSignal::new(BTreeSet::<Skill>::new());
-    let availability = RwSignal::new(String::new());
-    // Errors are kept as what went wrong and worded when shown, so they
-    // follow a change of language.
-    let name_error = RwSignal::new(false);
-    let phone_error = RwSignal::new(None::<PhoneError>);
+    let draft = ProfileDraft::new(true);
     let error = RwSignal::new(None::<FormError>);
     let busy = RwSignal::new(false);
 
@@ -197,25 +176,10 @@ fn RecruitForm(
         if busy.get_untracked() {
             return;
         }
-        let reg = Registration {
-            name: name.get_untracked().trim().to_owned(),
-            phone: phone.get_untracked().trim().to_owned(),
-            source: VolunteerSource::parse(&source.get_untracked()),
-            skills: skills.get_untracked().into_iter().collect(),
-            availability: availability.get_untracked().trim().to_owned(),
-        };
-        name_error.set(reg.name.is_empty());
-        phone_error.set(if reg.phone.is_empty() {
-            Some(PhoneError::Missing)
-        } else if !phone_ok(&reg.phone) {
-            Some(PhoneError::Invalid)
-        } else {
-            None
-        });
         error.set(None);
-        if name_error.get_untracked() || phone_error.with_untracked(Option::is_some) {
+        let Some(reg) = draft.checked() else {
             return;
-        }
+        };
         // The model's own check, before the code is spent on it.
         let probe = Actor::new("check", "check", Role::Volunteer);
         if let Err(e) = volunteer::create(&probe, 0, "check", &reg) {
@@ -256,30 +220,6 @@ fn RecruitForm(
         Checked::Community(c) => crate::fill(t_string!(i18n, recruit_heading), &[("community", c)]),
         _ => t_string!(i18n, recruit_title).to_string(),
     };
-    let skill_choice = move |s: Skill| {
-        let checked_now = move || skills.with(|set| set.contains(&s));
-        view! {
-            <label class="choice">
-                <input
-                    type="checkbox"
-                    name="skill"
-                    value=s.as_str()
-                    prop:checked=checked_now
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        skills.update(|set| {
-                            if on {
-                                set.insert(s);
-                            } else {
-                                set.remove(&s);
-                            }
-                        });
-                    }
-                />
-                <span>{move || labels::skill(s, labels::english())}</span>
-            </label>
-        }
-    };
     view! {
         <section class="card recruit">
             <h1 data-recruit-heading>{heading}</h1>
@@ -296,74 +236,7 @@ fn RecruitForm(
         </section>
         <Show when=move || !matches!(checked.get(), Checked::Refused(_) | Checked::Checking)>
             <form class="card stack recruit-form" on:submit=submit.clone() novalidate>
-                <label for="recruit-name">{t!(i18n, recruit_name)}<span class="recruit-required">" *"</span></label>
-                <input
-                    id="recruit-name"
-                    name="name"
-                    autocomplete="name"
-                    maxlength="40"
-                    aria-invalid=move || name_error.get().to_string()
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
-                <Show when=move || name_error.get()>
-                    <p class="error field-error" role="alert" data-error="name">{t!(i18n, recruit_error_name)}</p>
-                </Show>
-                <label for="recruit-phone">{t!(i18n, recruit_phone)}<span class="recruit-required">" *"</span></label>
-                <input
-                    id="recruit-phone"
-                    name="phone"
-                    type="tel"
-                    inputmode="tel"
-                    autocomplete="tel"
-                    maxlength="20"
-                    placeholder=move || t_string!(i18n, recruit_phone_placeholder).to_string()
-                    aria-invalid=move || phone_error.with(Option::is_some).to_string()
-                    prop:value=move || phone.get()
-                    on:input=move |ev| phone.set(event_target_value(&ev))
-                />
-                {move || phone_error.get().map(|e| view! {
-                    <p class="error field-error" role="alert" data-error="phone">
-                        {move || match e {
-                            PhoneError::Missing => t_string!(i18n, recruit_error_phone_missing).to_string(),
-                            PhoneError::Invalid => t_string!(i18n, recruit_error_phone).to_string(),
-                        }}
-                    </p>
-                })}
-                <p class="muted recruit-hint">{t!(i18n, recruit_phone_hint)}</p>
-                <label for="recruit-source">{t!(i18n, recruit_source)}</label>
-                <select
-                    id="recruit-source"
-                    name="source"
-                    prop:value=move || source.get()
-                    on:change=move |ev| source.set(event_target_value(&ev))
-                >
-                    <option value="">{t!(i18n, recruit_source_choose)}</option>
-                    {VolunteerSource::ALL
-                        .iter()
-                        .map(|s| {
-                            let s = *s;
-                            view! {
-                                <option value=s.as_str() selected=move || source.get() == s.as_str()>
-                                    {move || labels::volunteer_source(s, labels::english())}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <fieldset class="choices recruit-skills">
-                    <legend>{t!(i18n, recruit_skills)}</legend>
-                    {Skill::ALL.iter().map(|s| skill_choice(*s)).collect_view()}
-                </fieldset>
-                <label for="recruit-availability">{t!(i18n, recruit_availability)}</label>
-                <input
-                    id="recruit-availability"
-                    name="availability"
-                    maxlength="80"
-                    placeholder=move || t_string!(i18n, recruit_availability_placeholder).to_string()
-                    prop:value=move || availability.get()
-                    on:input=move |ev| availability.set(event_target_value(&ev))
-                />
+                <ProfileFields draft=draft prefix="recruit" />
                 <button
                     class="button button-primary button-block"
                     type="submit"
@@ -388,12 +261,6 @@ fn RecruitForm(
             </form>
         </Show>
     }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum PhoneError {
-    Missing,
-    Invalid,
 }
 
 #[derive(Clone, PartialEq)]

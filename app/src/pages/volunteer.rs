@@ -34,7 +34,9 @@ use crate::{
         schedule_form::{ScheduleForm, clock_at, day_label, span},
     },
     i18n::*,
-    labels, reading, refusals,
+    labels,
+    pages::volunteers::staff_and_leads_only,
+    reading, refusals,
     repo::Repo,
 };
 
@@ -86,13 +88,7 @@ pub fn VolunteerPage() -> impl IntoView {
     };
     let session = repo.session();
     if session.role == Role::Volunteer || session.pending {
-        return view! {
-            <section class="card">
-                <p class="error" data-vol-denied>{t!(i18n, vol_staff_only)}</p>
-                <a class="button button-block button-quiet" href="/">{t!(i18n, vol_back_home)}</a>
-            </section>
-        }
-        .into_any();
+        return staff_and_leads_only().into_any();
     }
     let staff = session.role == Role::Staff;
     let person = use_params_map().with_untracked(|p| p.get("person").unwrap_or_default());

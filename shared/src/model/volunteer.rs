@@ -198,16 +198,10 @@ pub fn create(
 }
 
 /// The registration's name, once the form is acceptable: a name, and a phone
-/// number (when given) of 7 to 15 digits.
+/// number (when given) of 7 to 15 digits, as a household's.
 fn check_registration(reg: &Registration) -> Result<String, ModelError> {
     let name = doc::required("name", &reg.name)?;
-    let digits = reg.phone.chars().filter(char::is_ascii_digit).count();
-    if !reg.phone.trim().is_empty() && !(7..=15).contains(&digits) {
-        return Err(ModelError::Invalid(format!(
-            "{:?} is not a phone number",
-            reg.phone
-        )));
-    }
+    crate::model::ledger::check_phone(reg.phone.trim())?;
     Ok(name)
 }
 
