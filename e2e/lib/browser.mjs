@@ -64,3 +64,42 @@ export async function untilControlled(page) {
     }
   });
 }
+
+/** Opens a path of the app on the page's origin. */
+export function go(page, path) {
+  return page.goto(new URL(path, page.url()).href);
+}
+
+/**
+ * Photographs the page in Chinese (`NAME-zh.png`), then in English
+ * (`NAME-en.png`), and switches back. From the top, so the sticky top bar is
+ * where it belongs in a full-page picture.
+ */
+export async function inBothLanguages(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await fitsTheScreen(page, `${name} (zh)`);
+  await screenshot(page, `${name}-zh`);
+  await page.getByRole("button", { name: "切换为英文" }).click();
+  await page.locator("html[lang=en]").waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await fitsTheScreen(page, `${name} (en)`);
+  await screenshot(page, `${name}-en`);
+  await page.getByRole("button", { name: /Chinese|中文/ }).click();
+  await page.locator("html[lang=zh-CN]").waitFor();
+}
+
+/**
+ * Fails when the page is wider than the phone's screen (something would
+ * need sideways scrolling), naming the elements that stick out.
+ */
+export async function fitsTheScreen(page, what) {
+  const wide = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+      .slice(-5)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} right=${Math.round(e.getBoundingClientRect().right)}`);
+  });
+  if (wide.length) throw new Error(`${what} is wider than the ${await page.evaluate(() => document.documentElement.clientWidth)} px screen: ${wide.join("; ")}`);
+}

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { inflateRawSync } from "node:zlib";
-import { PHONE, launch, screenshot } from "../lib/browser.mjs";
+import { PHONE, go, inBothLanguages, launch, screenshot } from "../lib/browser.mjs";
+import { addPost, scheduleByName } from "../lib/team.mjs";
 import { createCommunity, inviteLink, join, untilSynced } from "../lib/community.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
@@ -53,56 +54,10 @@ async function community(relay, volunteers, { clock } = {}) {
   return { id: c, staff, staffContext, phones };
 }
 
-/** Photographs the page in Chinese, then in English, and back. */
-async function both(page, name) {
-  await screenshot(page, `${name}-zh`);
-  await page.getByRole("button", { name: "切换为英文" }).click();
-  await page.locator("html[lang=en]").waitFor();
-  await screenshot(page, `${name}-en`);
-  await page.getByRole("button", { name: /Chinese|中文/ }).click();
-  await page.locator("html[lang=zh-CN]").waitFor();
-}
-
-function go(page, path) {
-  return page.goto(new URL(path, page.url()).href);
-}
-
 /** `YYYY-MM-DD` and `HH:MM` in Beijing for an instant. */
 function beijing(ms) {
   const iso = new Date(ms + BEIJING).toISOString();
   return { day: iso.slice(0, 10), time: iso.slice(11, 16) };
-}
-
-/** Staff add a post on the post form. */
-async function addPost(page, { title, category = "checkpoint", start = "08:00", end = "20:00", courses = [] }) {
-  await go(page, "/posts/new");
-  await page.locator("select[name=post-category]").selectOption(category);
-  await page.locator("input[name=post-title]").fill(title);
-  await page.locator("textarea[name=post-requirements]").fill("身体健康，熟悉小区");
-  await page.locator("textarea[name=post-content]").fill("测温、查验通行证、登记出入");
-  await page.locator("input[name=post-headcount]").fill("2");
-  await page.locator("input[name=post-shift-start]").fill(start);
-  await page.locator("input[name=post-shift-end]").fill(end);
-  for (const course of courses) await page.locator(`input[name=post-course][value="${course}"]`).check();
-  await page.locator("[data-action=save-post]").click();
-  await page.waitForURL(/\/posts$/);
-}
-
-/** Staff schedule a volunteer (by name) on a post (by title), today, from..to Beijing time. */
-async function schedule(page, name, title, { day, start, end }) {
-  await go(page, "/volunteers");
-  await page.locator(`.vol-item[data-name="${name}"]`).click();
-  const form = page.locator("form.schedule-form");
-  await form.waitFor({ timeout: 20_000 });
-  const value = await form.locator("select[name=shift-post] option", { hasText: title }).getAttribute("value");
-  await form.locator("select[name=shift-post]").selectOption(value);
-  await form.locator("input[name=shift-date]").fill(day);
-  await form.locator("input[name=shift-start]").fill(start);
-  await form.locator("input[name=shift-end]").fill(end);
-  await form.locator("[data-action=schedule]").click();
-  const outcome = form.locator("[data-scheduled], [data-refusal], [data-error]").first();
-  await outcome.waitFor();
-  assert.equal(await outcome.getAttribute("data-scheduled"), "", `scheduled: ${await outcome.innerText()}`);
 }
 
 /** The volunteer ticks the protective-equipment checklist and checks in. */
@@ -219,8 +174,8 @@ describe("dispatch, hours, honours and feedback", () => {
       await addPost(staff, { title: "东门值守" });
       await addPost(staff, { title: "物资配送", category: "delivery", courses: ["g-protect-1"] });
       await addPost(staff, { title: "西门值守" });
-      await schedule(staff, "张伟", "东门值守", { day: today, start: from, end: to });
-      await schedule(staff, "李娜", "东门值守", { day: today, start: from, end: to });
+      await scheduleByName(staff, "张伟", "东门值守", { day: today, start: from, end: to });
+      await scheduleByName(staff, "李娜", "东门值守", { day: today, start: from, end: to });
       await untilSynced(staff);
 
       // 李娜 leaves a phone number so the board can call her.
@@ -269,7 +224,7 @@ describe("dispatch, hours, honours and feedback", () => {
       await form.locator("select[name=reassign-post]").selectOption(delivery);
       await form.locator("[data-action=confirm-reassign]").click();
       assert.match(await form.locator("[data-error=reassign]").innerText(), /不培训不上岗：还没有通过 .+/);
-      await both(staff, "dispatch-board-refused");
+      await inBothLanguages(staff, "dispatch-board-refused");
       // The board refreshes under the open form and keeps it.
       const west = await form.locator("select[name=reassign-post] option", { hasText: "西门值守" }).getAttribute("value");
       await form.locator("select[name=reassign-post]").selectOption(west);
@@ -281,7 +236,7 @@ describe("dispatch, hours, honours and feedback", () => {
         .waitFor();
       assert.equal(await east.locator('.dispatch-line[data-volunteer="张伟"]').count(), 0);
       await untilBoard(staff, { onDuty: 3, expected: 1 });
-      await both(staff, "dispatch-board");
+      await inBothLanguages(staff, "dispatch-board");
 
       // The volunteer's phone hears of the move.
       await untilSynced(staff);
@@ -365,7 +320,7 @@ describe("dispatch, hours, honours and feedback", () => {
       await day1.locator('.hours-entry[data-volunteer="李娜"][data-state=confirmed]').waitFor();
       await day2.locator('.hours-entry[data-volunteer="张伟"][data-state=pending]').waitFor();
       assert.ok(await day1.locator("[data-action=confirm-day]").isDisabled());
-      await both(staff, "hours");
+      await inBothLanguages(staff, "hours");
 
       // Confirmed only, as CSV: UTF-8 with BOM, the platform's header, the exact times.
       const csv = await download(staff, "export-hours-csv");
@@ -405,7 +360,7 @@ describe("dispatch, hours, honours and feedback", () => {
       await staff.locator("input[name=hours-from]").fill("2022-06-01");
       await staff.locator("input[name=hours-to]").fill("2022-06-07");
       await staff.locator("[data-hours=none]", { hasText: "没有已签退的服务记录" }).waitFor();
-      await both(staff, "hours-empty");
+      await inBothLanguages(staff, "hours-empty");
     } finally {
       await relay.stop();
     }
@@ -441,7 +396,7 @@ describe("dispatch, hours, honours and feedback", () => {
       assert.match(await items.first().innerText(), /张伟/);
       await staff.locator("[data-filter=all]").click();
       assert.equal(await items.count(), 2);
-      await both(staff, "feedback");
+      await inBothLanguages(staff, "feedback");
 
       // An honour needs a volunteer and a story.
       await go(staff, "/honours");
@@ -482,14 +437,14 @@ describe("dispatch, hours, honours and feedback", () => {
       await backbone.locator("[data-action=add-backbone]").click();
       await backbone.locator('.backbone-item[data-backbone="张伟"]').waitFor();
       await untilSynced(staff);
-      await both(staff, "honours-staff");
+      await inBothLanguages(staff, "honours-staff");
 
       // Everyone reads the honour roll.
       await go(zhang, "/honours");
       await zhang.locator('.honour[data-honour="张伟"]', { hasText: "独居老人" }).waitFor({ timeout: 20_000 });
       assert.equal(await zhang.locator('.honour[data-honour="李娜"]').count(), 0, "the withdrawn one is not shown");
       assert.equal(await zhang.locator("[data-action=withdraw-honour], .honour-form, .backbone").count(), 0);
-      await both(zhang, "honours-volunteer");
+      await inBothLanguages(zhang, "honours-volunteer");
 
       // The inbox is staff's.
       await go(zhang, "/feedback");

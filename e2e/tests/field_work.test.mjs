@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as joinPath } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
+import { inBothLanguages, launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
 import { addBuilding, createCommunity, inviteLink, join, untilSynced } from "../lib/community.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
@@ -53,16 +53,6 @@ async function community(relay, { volunteers = [], leads = 1 } = {}) {
     phones.push({ name, context, page });
   }
   return { id: c, building, staff, staffContext, leads: leadPhones, lead: leadPhones[0]?.page, phones };
-}
-
-/** Photographs the page in Chinese, then in English, and back. */
-async function both(page, name) {
-  await screenshot(page, `${name}-zh`);
-  await page.getByRole("button", { name: "切换为英文" }).click();
-  await page.locator("html[lang=en]").waitFor();
-  await screenshot(page, `${name}-en`);
-  await page.getByRole("button", { name: /Chinese|中文/ }).click();
-  await page.locator("html[lang=zh-CN]").waitFor();
 }
 
 async function openLedger(page, building) {
@@ -148,7 +138,7 @@ describe("field work", () => {
       await lead.locator("[data-filter=all]").click();
       await lead.locator("[data-households='3']").waitFor();
       await addNeed(lead, building, "1单元 101", { kind: "medicine", urgency: "urgent", detail: "降压药 2 盒" });
-      await both(lead, "household");
+      await inBothLanguages(lead, "household");
 
       // Import: one broken row means nothing is imported, and the row is named.
       await openLedger(lead, building);
@@ -170,7 +160,7 @@ describe("field work", () => {
       await lead.locator("[data-filter=elderly_alone]").click();
       await lead.locator("[data-households='2']").waitFor();
       await lead.locator("[data-filter=all]").click();
-      await both(lead, "ledger");
+      await inBothLanguages(lead, "ledger");
 
       // Export: the file read back holds every household and the open need.
       const [download] = await Promise.all([lead.waitForEvent("download"), lead.locator("[data-action=export-csv]").click()]);
@@ -220,7 +210,7 @@ describe("field work", () => {
       await openLedger(lead, building);
       await lead.locator("[data-action=plan-from-needs]").click();
       await lead.locator("[data-needs] input:checked").nth(2).waitFor();
-      await both(lead, "round-new");
+      await inBothLanguages(lead, "round-new");
       await lead.locator("#round-title").fill("3号楼 配送");
       for (const v of ["小李", "小张"]) await lead.locator(".choice", { hasText: v }).locator("input").check();
       await lead.locator("[data-action=create-round]").click();
@@ -257,16 +247,16 @@ describe("field work", () => {
         await stop(p.page, "2单元 301").and(p.page.locator("[data-duplicate=true]")).waitFor({ timeout: 15_000 });
         await p.page.locator("[data-progress='2/3']").waitFor();
       }
-      await both(a.page, "round-delivery");
+      await inBothLanguages(a.page, "round-delivery");
 
       await lead.goto(roundUrl);
       await lead.locator("[data-summary='2/1/1']").waitFor({ timeout: 15_000 });
       await lead.locator("[data-problem='1单元 502']", { hasText: "住户说不需要了" }).waitFor();
-      await both(lead, "round-summary");
+      await inBothLanguages(lead, "round-summary");
       await lead.locator("[data-action=print-sheet]").click();
       await lead.locator(".sheet tr[data-stop='1单元 101']").waitFor();
       assert.equal(await lead.locator(".sheet tr[data-stop]").count(), 3);
-      await both(lead, "round-sheet");
+      await inBothLanguages(lead, "round-sheet");
     } finally {
       relay.kill();
     }
@@ -304,7 +294,7 @@ describe("field work", () => {
       await late.reload();
       await stop(late, "楼梯间").and(late.locator("[data-overdue=true]")).waitFor({ timeout: 15_000 });
       assert.equal(await stop(late, "电梯厅").getAttribute("data-overdue"), "false");
-      await both(late, "round-disinfection");
+      await inBothLanguages(late, "round-disinfection");
     } finally {
       relay.kill();
     }
@@ -333,7 +323,7 @@ describe("field work", () => {
       await tap(b.page, "2单元 101", "notified");
       await a.context.setOffline(false);
       await untilSynced(a.page, 20_000);
-      await both(a.page, "round-testing-notice");
+      await inBothLanguages(a.page, "round-testing-notice");
       await lead.goto(noticeUrl);
       await lead.locator("[data-unit-count='1单元:1/2']").waitFor({ timeout: 15_000 });
       await lead.locator("[data-unit-count='2单元:1/2']").waitFor();
@@ -341,7 +331,7 @@ describe("field work", () => {
       assert.match(missing, /1单元 201/);
       assert.match(missing, /2单元 202/);
       assert.doesNotMatch(missing, /1单元 101/);
-      await both(lead, "round-testing-summary");
+      await inBothLanguages(lead, "round-testing-summary");
 
       await planRound(lead, { kind: "testing_registration", title: "核酸登记", volunteers: ["小李"] });
       await untilSynced(lead);
@@ -350,7 +340,7 @@ describe("field work", () => {
       await tap(a.page, "1单元 201", "absent");
       await tap(a.page, "2单元 101", "exempt");
       await a.page.locator("[data-progress='2/4']").waitFor();
-      await both(a.page, "round-testing-registration");
+      await inBothLanguages(a.page, "round-testing-registration");
 
       // A delivery to every household of the ledger, the same box for each.
       await lead.goto(new URL("/rounds/new", lead.url()).href);
@@ -390,7 +380,7 @@ describe("field work", () => {
       await b.page.locator("[data-totals='0/1/1/1']").waitFor();
       for (const p of [a, b]) await p.context.setOffline(false);
       for (const p of [a, b]) await p.page.locator("[data-totals='3/1/2/1']").waitFor({ timeout: 15_000 });
-      await both(b.page, "round-checkpoint");
+      await inBothLanguages(b.page, "round-checkpoint");
       await staff.goto(shift);
       await staff.locator("[data-totals='3/1/2/1']").waitFor({ timeout: 15_000 });
 
@@ -401,7 +391,7 @@ describe("field work", () => {
       await tap(b.page, "北门", "checked");
       await tap(b.page, "地下车库", "incident", "车库灯坏了");
       await untilSynced(b.page);
-      await both(b.page, "round-patrol");
+      await inBothLanguages(b.page, "round-patrol");
       await staff.goto(patrol);
       await staff.locator("[data-problem='地下车库']", { hasText: "车库灯坏了" }).waitFor({ timeout: 15_000 });
     } finally {
@@ -429,7 +419,7 @@ describe("field work", () => {
       await tap(a.page, "1单元 202", "needs-help", "药快吃完了，需要买降压药");
       await a.context.setOffline(false);
       await untilSynced(a.page, 20_000);
-      await both(a.page, "round-welfare");
+      await inBothLanguages(a.page, "round-welfare");
       // The lead's phone turns it into a need without the round being opened.
       await openLedger(lead, building);
       await lead.locator(".need[data-urgency=urgent]", { hasText: "药快吃完了" }).waitFor({ timeout: 15_000 });
@@ -461,7 +451,7 @@ describe("field work", () => {
       const item = a.page.locator(".announcement", { hasText: "明早7点全员核酸" });
       await item.waitFor({ timeout: 15_000 });
       assert.equal(await item.getAttribute("data-unread"), "true");
-      await both(a.page, "announcements");
+      await inBothLanguages(a.page, "announcements");
       await a.page.goto(new URL("/", a.page.url()).href);
       await a.page.locator(".announcement-badge[data-loaded=true][data-unread-count='1']").waitFor();
       await a.page.locator(".announcement-badge").click();
@@ -510,7 +500,7 @@ describe("field work", () => {
         await p.locator(".followup", { hasText: "已能正常作息" }).waitFor({ timeout: 15_000 });
         await p.locator(".followup", { hasText: "转介社工跟进" }).waitFor({ timeout: 15_000 });
       }
-      await both(q.page, "casebook");
+      await inBothLanguages(q.page, "casebook");
       await other.page.goto(new URL("/casebook", other.page.url()).href);
       await other.page.locator("text=只有经过认定的心理志愿者和社区工作者可以查看").waitFor();
       assert.equal(await other.page.locator(".followup").count(), 0);

@@ -9,7 +9,8 @@
 // confirmation. Screens are photographed at 360 px in Chinese and English.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
+import { go, inBothLanguages, launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
+import { addPost, scheduleByName } from "../lib/team.mjs";
 import { createCommunity, inviteLink, join, untilSynced } from "../lib/community.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
@@ -35,18 +36,6 @@ async function community(relay) {
   await join(vol, inviteLink(relay, c, "volunteer"), "李明");
   await untilSynced(vol);
   return { id: c, staff, vol, context };
-}
-
-/** Photographs the page in Chinese, then in English, and back. */
-async function both(page, name) {
-  // From the top, so the sticky top bar is where it belongs in the picture.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, `${name}-zh`);
-  await page.getByRole("button", { name: "切换为英文" }).click();
-  await page.locator("html[lang=en]").waitFor();
-  await screenshot(page, `${name}-en`);
-  await page.getByRole("button", { name: /Chinese|中文/ }).click();
-  await page.locator("html[lang=zh-CN]").waitFor();
 }
 
 /** Opens "我的" on a tab once the volunteer's own document is on the phone. */
@@ -80,41 +69,6 @@ function beijingDays() {
   return [today, next];
 }
 
-function go(page, path) {
-  return page.goto(new URL(path, page.url()).href);
-}
-
-/** Staff add a post on the post form. */
-async function addPost(page, { title, start, end }) {
-  await go(page, "/posts/new");
-  await page.locator("select[name=post-category]").selectOption("checkpoint");
-  await page.locator("input[name=post-title]").fill(title);
-  await page.locator("textarea[name=post-requirements]").fill("身体健康");
-  await page.locator("textarea[name=post-content]").fill("测温、查验通行证、登记出入");
-  await page.locator("input[name=post-headcount]").fill("2");
-  await page.locator("input[name=post-shift-start]").fill(start);
-  await page.locator("input[name=post-shift-end]").fill(end);
-  await page.locator("[data-action=save-post]").click();
-  await page.waitForURL(/\/posts$/);
-}
-
-/** Staff schedule the one volunteer on a post from the volunteer's record. */
-async function schedule(page, name, title, { day, start, end }) {
-  await go(page, "/volunteers");
-  await page.locator(`.vol-item[data-name="${name}"]`).click({ timeout: 20_000 });
-  const form = page.locator("form.schedule-form");
-  await form.waitFor({ timeout: 20_000 });
-  const value = await form.locator("select[name=shift-post] option", { hasText: title }).getAttribute("value");
-  await form.locator("select[name=shift-post]").selectOption(value);
-  await form.locator("input[name=shift-date]").fill(day);
-  await form.locator("input[name=shift-start]").fill(start);
-  await form.locator("input[name=shift-end]").fill(end);
-  await form.locator("[data-action=schedule]").click();
-  const outcome = form.locator("[data-refusal], [data-scheduled]").first();
-  await outcome.waitFor();
-  assert.equal(await outcome.getAttribute("data-scheduled"), "", `scheduled: ${await outcome.innerText()}`);
-}
-
 describe("我的 (/me)", () => {
   test("check-in waits for the checklist; ad-hoc service offline survives a reload and syncs", async () => {
     const relay = await startRelay();
@@ -138,7 +92,7 @@ describe("我的 (/me)", () => {
       await vol.locator("[data-ppe-hint='1']", { hasText: "还有 1 项没有勾选" }).waitFor();
       assert.ok(await confirm.isDisabled(), "four of five: still no check-in");
       assert.equal(await vol.locator("[data-checked-in]").count(), 0);
-      await both(vol, "me-checklist");
+      await inBothLanguages(vol, "me-checklist");
       await vol.locator("input[name=ppe][value=sanitise]").check();
       await vol.locator("[data-ppe-hint]").waitFor({ state: "detached" });
       assert.ok(await confirm.isEnabled(), "all ticked");
@@ -202,7 +156,7 @@ describe("我的 (/me)", () => {
       await vol.locator(`.me-day[data-day='${day2}'][data-minutes='600'] [data-over-cap]`).waitFor();
       assert.equal(await vol.locator(`.me-day[data-day='${day1}'] [data-over-cap]`).count(), 0);
       await vol.locator("[data-total-minutes='840']").waitFor();
-      await both(vol, "me-over-cap");
+      await inBothLanguages(vol, "me-over-cap");
 
       // The next day the warning names the day.
       const day3 = new Date(Date.parse(`${day2}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -221,16 +175,17 @@ describe("我的 (/me)", () => {
   test("profile with a wrong phone number, then fixed; feedback sent and listed; a course marked done", async () => {
     const relay = await startRelay();
     try {
-      const { vol } = await community(relay);
+      const { vol, staff } = await community(relay);
       await openMe(vol, "profile");
       await vol.locator("#me-name").waitFor();
       assert.equal(await vol.locator("#me-name").inputValue(), "李明");
+      await vol.locator("#me-name").fill("李明明");
       await vol.locator("#me-phone").fill("12345");
       await vol.locator("#me-source").selectOption("resident");
       await vol.locator("input[name=skill][value=driving]").check();
       await vol.locator("#me-availability").fill("工作日晚上");
       await vol.locator("[data-action=save-profile]").click();
-      await vol.locator("[data-error=phone]", { hasText: "请填写正确的手机号" }).waitFor();
+      await vol.locator("[data-error=phone]", { hasText: "手机号格式不对" }).waitFor();
       assert.equal(await vol.locator("[data-saved]").count(), 0, "nothing saved");
       await vol.locator("#me-phone").fill("138 0013 8000");
       await vol.locator("[data-action=save-profile]").click();
@@ -238,13 +193,17 @@ describe("我的 (/me)", () => {
       assert.equal(await vol.locator("[data-error=phone]").count(), 0);
       await vol.locator("[data-fact=insurance][data-on=false]", { hasText: "未注册" }).waitFor();
       await vol.locator("[data-fact=agreement][data-on=false]", { hasText: "未签订" }).waitFor();
-      await both(vol, "me-profile");
+      await inBothLanguages(vol, "me-profile");
       await vol.reload();
       await vol.locator("#me-phone").waitFor();
       await vol.waitForFunction(() => document.querySelector("#me-phone")?.value === "138 0013 8000");
       assert.equal(await vol.locator("#me-source").inputValue(), "resident");
       assert.ok(await vol.locator("input[name=skill][value=driving]").isChecked());
       assert.equal(await vol.locator("#me-availability").inputValue(), "工作日晚上");
+      // The roster staff assign rounds from shows the new name.
+      await untilSynced(vol, 20_000);
+      await staff.goto(new URL("/rounds/new", staff.url()).href);
+      await staff.locator(".choice", { hasText: "李明明" }).waitFor({ timeout: 20_000 });
 
       await vol.locator("[data-tab=feedback]").click();
       await vol.locator("[data-feedback=none]").waitFor();
@@ -268,7 +227,7 @@ describe("我的 (/me)", () => {
       assert.match(await course.innerText(), /已学完，待确认/);
       assert.equal(await course.locator("[data-action=course-done]").count(), 0);
       await untilSynced(vol, 20_000);
-      await both(vol, "me-training");
+      await inBothLanguages(vol, "me-training");
     } finally {
       relay.kill();
     }
@@ -280,8 +239,8 @@ describe("我的 (/me)", () => {
       const [day1, day2] = beijingDays();
       const day3 = new Date(Date.parse(`${day2}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       await addPost(staff, { title: "夜间卡口值守", start: "22:00", end: "06:00" });
-      await schedule(staff, "李明", "夜间卡口值守", { day: day1, start: "22:00", end: "06:00" });
-      await schedule(staff, "李明", "夜间卡口值守", { day: day3, start: "08:00", end: "12:00" });
+      await scheduleByName(staff, "李明", "夜间卡口值守", { day: day1, start: "22:00", end: "06:00" });
+      await scheduleByName(staff, "李明", "夜间卡口值守", { day: day3, start: "08:00", end: "12:00" });
       await untilSynced(staff);
 
       await vol.clock.install({ time: new Date(`${day1}T21:50:00+08:00`) });
@@ -303,7 +262,7 @@ describe("我的 (/me)", () => {
 
       await vol.clock.setFixedTime(new Date(`${day1}T23:40:00+08:00`));
       await vol.locator(".me-since[data-elapsed='105']", { hasText: /已签到 21:55，已服务 1\s小时\s45\s分/ }).waitFor({ timeout: 20_000 });
-      await both(vol, "me-checked-in");
+      await inBothLanguages(vol, "me-checked-in");
       await untilSynced(vol, 20_000);
     } finally {
       relay.kill();

@@ -8,7 +8,7 @@
 // and a volunteer marking a course done. Screens photographed in zh and en.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
+import { inBothLanguages, launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
 import { addBuilding, createCommunity, inviteLink, join, syncState, untilSynced } from "../lib/community.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
@@ -44,18 +44,6 @@ async function community(relay, { volunteers = [] } = {}) {
     phones.push({ name, context, page });
   }
   return { building, staff, lead, phones };
-}
-
-/** Photographs the page in Chinese, then in English, and back. */
-async function both(page, name) {
-  // The top bar is sticky: from the top, a full-page picture shows it once.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, `${name}-zh`);
-  await page.getByRole("button", { name: "切换为英文" }).click();
-  await page.locator("html[lang=en]").waitFor();
-  await screenshot(page, `${name}-en`);
-  await page.getByRole("button", { name: /Chinese|中文/ }).click();
-  await page.locator("html[lang=zh-CN]").waitFor();
 }
 
 /** A day in Beijing, `days` from today, as YYYY-MM-DD. */
@@ -119,7 +107,7 @@ describe("zones, posts and training", () => {
       await staff.locator("[data-error=check]").waitFor();
       // The first field marked wrong is brought to the person's attention.
       await staff.waitForFunction(() => document.activeElement?.getAttribute("name") === "post-title");
-      await both(staff, "post-form-error");
+      await inBothLanguages(staff, "post-form-error");
       // Nothing was lost, nothing was saved.
       assert.equal(await staff.locator("textarea[name=post-requirements]").inputValue(), "身体健康，会使用喷雾器");
       assert.ok(await staff.locator("input[name=post-course][value=g-protect-1]").isChecked());
@@ -156,7 +144,7 @@ describe("zones, posts and training", () => {
       await staff.locator("[data-action=back-to-today]").click();
       await staff.locator(`[data-day="${beijingDay(0)}"]`).waitFor();
       await untilSynced(staff);
-      await both(staff, "posts");
+      await inBothLanguages(staff, "posts");
 
       // Editing one field keeps the rest: 3 → 2 people.
       await post(staff, "3号楼楼道消杀").locator("[data-action=edit-post]").click();
@@ -286,11 +274,11 @@ describe("zones, posts and training", () => {
       assert.equal(await course.locator("[data-action=mark-course-done]").count(), 0);
       await volunteer.locator(".training-course", { hasText: "配送路线与无接触交接" }).waitFor({ timeout: 15_000 });
       await untilSynced(volunteer);
-      await both(volunteer, "training-volunteer");
+      await inBothLanguages(volunteer, "training-volunteer");
 
       // Staff see the volunteer waiting for confirmation on that course.
       await staff.locator("[data-course=g-protect-2] [data-waiting='1']").waitFor({ timeout: 15_000 });
-      await both(staff, "training");
+      await inBothLanguages(staff, "training");
 
       // The lead reads the catalogue, without the form.
       await lead.goto(new URL("/training", lead.url()).href);

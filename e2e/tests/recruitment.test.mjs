@@ -7,7 +7,7 @@
 // at 360 px in Chinese and English.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, phone, screenshot } from "../lib/browser.mjs";
+import { inBothLanguages, launch, phone, screenshot } from "../lib/browser.mjs";
 import { addBuilding, createCommunity, inviteLink, join, untilSynced } from "../lib/community.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
@@ -20,19 +20,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Photographs the page in Chinese, then in English, and back (from the
- *  top: a scrolled page would photograph its sticky top bar mid-page). */
-async function both(page, name) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, `${name}-zh`);
-  await page.getByRole("button", { name: "切换为英文" }).click();
-  await page.locator("html[lang=en]").waitFor();
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, `${name}-en`);
-  await page.getByRole("button", { name: /Chinese|中文/ }).click();
-  await page.locator("html[lang=zh-CN]").waitFor();
-}
 
 /** A new phone (no session) opens the link and fills in the form. */
 async function openForm(link) {
@@ -104,14 +91,14 @@ describe("recruitment", () => {
       assert.equal(await recruit.locator("#recruit-name").inputValue(), "李志愿");
       assert.equal(await recruit.locator("#recruit-source").inputValue(), "new_economy_worker");
       assert.ok(await recruit.locator("input[name=skill][value=driving]").isChecked());
-      await both(recruit, "recruit-form-error");
+      await inBothLanguages(recruit, "recruit-form-error");
       await recruit.locator("#recruit-phone").fill("138 0000 1234");
       await recruit.locator("[data-action=register]").click();
       await recruit.locator("[data-recruit-pending]", { hasText: "报名已提交，等待社区审核" }).waitFor({ timeout: 15_000 });
       await recruit.locator("[data-fact=phone]", { hasText: "138 0000 1234" }).waitFor();
       await recruit.locator("[data-fact=skills]", { hasText: "驾驶" }).waitFor();
       await recruit.locator("[data-delivered=true]").waitFor({ timeout: 15_000 });
-      await both(recruit, "recruit-pending");
+      await inBothLanguages(recruit, "recruit-pending");
       // Reopened, the phone still waits (and asks for nothing else).
       await recruit.goto(new URL("/", relay.url).href);
       await recruit.locator("[data-recruit-pending]").waitFor();
@@ -132,7 +119,7 @@ describe("recruitment", () => {
       const second = staff.locator(".application", { hasText: "赵路人" });
       await second.locator("[data-fact=phone]", { hasText: "13900009999" }).waitFor({ timeout: 30_000 });
       await staff.locator("[data-applications='2']").waitFor();
-      await both(staff, "recruitment");
+      await inBothLanguages(staff, "recruitment");
 
       await first.locator("[data-action=approve]").click();
       await staff.locator("[data-decided]", { hasText: "李志愿" }).waitFor();

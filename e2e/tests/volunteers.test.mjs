@@ -14,7 +14,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { PHONE, launch, screenshot, untilControlled } from "../lib/browser.mjs";
+import { PHONE, go, inBothLanguages, launch, screenshot, untilControlled } from "../lib/browser.mjs";
+import { addPost } from "../lib/team.mjs";
 import { addBuilding, createCommunity, inviteLink, join, untilSynced } from "../lib/community.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
@@ -65,36 +66,6 @@ async function community(relay, { clock } = {}) {
     phones[name] = { context, page };
   }
   return { id: c, building, staff, staffContext, lead, leadContext, phones };
-}
-
-/** Photographs the page in Chinese, then in English, and back. */
-async function both(page, name) {
-  await screenshot(page, `${name}-zh`);
-  await page.getByRole("button", { name: "切换为英文" }).click();
-  await page.locator("html[lang=en]").waitFor();
-  await screenshot(page, `${name}-en`);
-  await page.getByRole("button", { name: /Chinese|中文/ }).click();
-  await page.locator("html[lang=zh-CN]").waitFor();
-}
-
-function go(page, path) {
-  return page.goto(new URL(path, page.url()).href);
-}
-
-/** Staff add a post on the post form. */
-async function addPost(page, { title, start = "08:00", end = "12:00", courses = [], insurance = false }) {
-  await go(page, "/posts/new");
-  await page.locator("select[name=post-category]").selectOption("checkpoint");
-  await page.locator("input[name=post-title]").fill(title);
-  await page.locator("textarea[name=post-requirements]").fill("身体健康");
-  await page.locator("textarea[name=post-content]").fill("测温、查验通行证、登记出入");
-  await page.locator("input[name=post-headcount]").fill("2");
-  await page.locator("input[name=post-shift-start]").fill(start);
-  await page.locator("input[name=post-shift-end]").fill(end);
-  for (const course of courses) await page.locator(`input[name=post-course][value="${course}"]`).check();
-  if (insurance) await page.locator("input[name=post-insurance]").check();
-  await page.locator("[data-action=save-post]").click();
-  await page.waitForURL(/\/posts$/);
 }
 
 /** The volunteer list, once every volunteer's own document is on the phone. */
@@ -162,7 +133,7 @@ describe("volunteer roster and record", () => {
       assert.equal(await staff.locator("input[name=shift-date]").inputValue(), day);
       assert.equal(await staff.locator("input[name=shift-start]").inputValue(), "08:00");
       await staff.locator(`.vol-course[data-course=g-protect-1][data-state=not-started]`).waitFor();
-      await both(staff, "volunteer-refused");
+      await inBothLanguages(staff, "volunteer-refused");
 
       await staff.locator(".vol-course[data-course=g-protect-1] [data-action=confirm-course]").click();
       await staff.locator(".vol-course[data-course=g-protect-1][data-state=passed]").waitFor();
@@ -210,7 +181,7 @@ describe("volunteer roster and record", () => {
       assert.equal(await staff.locator('.vol-item[data-name="李娜"]').count(), 1);
       await staff.locator("[data-filter=all]").click();
       await staff.locator("[data-vol-shown='2']").waitFor();
-      await both(staff, "volunteers");
+      await inBothLanguages(staff, "volunteers");
       const [download] = await Promise.all([staff.waitForEvent("download"), staff.locator("[data-action=export-backbone]").click()]);
       const csv = readFileSync(await download.path(), "utf8");
       assert.ok(csv.startsWith("\uFEFF"), "BOM for Excel and WPS");
@@ -248,10 +219,13 @@ describe("volunteer roster and record", () => {
       const first = await refused(staff, "夜间巡逻", { day, start: "14:00", end: "19:00" });
       assert.match(first, new RegExp(`${day}.*已排 4 小时.*再排 5 小时.*8 小时`));
       assert.equal(await staff.locator("input[name=shift-start]").inputValue(), "14:00", "the form keeps its values");
-      await both(staff, "volunteer-over-8h-refused");
+      await inBothLanguages(staff, "volunteer-over-8h-refused");
       // 2 + 7 hours on the next day: the night shift counts there too.
       const second = await refused(staff, "夜间巡逻", { day: next, start: "06:00", end: "13:00" });
       assert.match(second, new RegExp(`${next}.*已排 2 小时.*再排 7 小时`));
+      // One post at a time: 01:00–03:00 runs into the night shift.
+      const overlap = await refused(staff, "夜间巡逻", { day: next, start: "01:00", end: "03:00" });
+      assert.match(overlap, new RegExp(`时间重叠：${day} 20:00–02:00（夜间巡逻）`));
       await scheduled(staff, "夜间巡逻", { day: next, start: "06:00", end: "12:00" });
       await staff.locator("[data-shifts='2']").waitFor();
       await staff.locator(".vol-over-cap").waitFor({ state: "detached" });
@@ -294,7 +268,7 @@ describe("volunteer roster and record", () => {
         assert.match(await flag.innerText(), /两部手机离线排班合并后.*共 10 小时，超过 8 小时/);
         assert.equal(await p.locator('.vol-shift[data-over="true"]').count(), 2);
       }
-      await both(staff, "volunteer-over-cap");
+      await inBothLanguages(staff, "volunteer-over-cap");
       // Nothing more fits that day.
       const more = await refused(lead, "3号楼卡口值守", { day, start: "20:00", end: "21:00" });
       assert.match(more, new RegExp(day));
@@ -357,7 +331,7 @@ describe("volunteer roster and record", () => {
       // (e) Staff confirm the day's hours.
       await dayRow.locator("[data-action=confirm-hours]").click();
       await staff.locator(`.vol-day[data-day="${day}"][data-confirmed=yes]`).waitFor();
-      await both(staff, "volunteer-attendance");
+      await inBothLanguages(staff, "volunteer-attendance");
 
       // The volunteer's phone has the check-out and the confirmation.
       await untilSynced(staff);
