@@ -161,7 +161,14 @@ pub fn test() -> anyhow::Result<()> {
     let start = Instant::now();
     let built = dist::build().and_then(|report| {
         report.print();
-        sh::run(cmd("cargo", ["build", "--package", "linli-server"]))
+        // The relay binary the host tests built (their integration tests run
+        // it): the same features, so nothing recompiles. `cargo build -p
+        // linli-server` alone would resolve features differently and build
+        // every dependency again.
+        sh::run(cmd(
+            "cargo",
+            ["test", "--workspace", "--exclude", "linli-app", "--no-run"],
+        ))
     });
     steps.push(Step {
         name: "dist + relay build",
@@ -170,9 +177,12 @@ pub fn test() -> anyhow::Result<()> {
         summaries: built.err().map(|e| format!("{e:#}")).into_iter().collect(),
     });
     if steps.last().is_some_and(|s| s.ok) {
+        // Two test files at a time: most of an e2e test is waiting (sync,
+        // reconnects, timers), so two overlap well on two cores; each file
+        // starts its own relays and browser.
         let mut e2e = cmd(
             "node",
-            ["--test", "--test-reporter=spec", "--test-concurrency=1"],
+            ["--test", "--test-reporter=spec", "--test-concurrency=2"],
         );
         e2e.arg("tests/")
             .current_dir("e2e")
