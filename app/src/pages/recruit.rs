@@ -31,14 +31,7 @@ use crate::{
 
 /// The code in a recruitment link (or a bare code).
 pub fn recruit_code(text: &str) -> Option<String> {
-    let text = text.trim();
-    let code = match text.split_once('#') {
-        Some((before, after)) if before.ends_with("/recruit") || before.is_empty() => after,
-        Some(_) => return None,
-        None => text,
-    };
-    let ok = (8..=64).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric());
-    ok.then(|| code.to_owned())
+    crate::pages::join::link_code(text, "/recruit")
 }
 
 #[derive(Clone, Deserialize)]
