@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use linli_shared::{
     model::{
         ModelError,
-        civil::{DAY, Day, MINUTE, Millis},
+        civil::{DAY, Day, MINUTE, Millis, clock},
         community::{Community, minutes_of_day},
         scheduling,
     },
@@ -38,32 +38,25 @@ pub fn day_label(day: Day, en: bool) -> String {
     }
 }
 
-/// `HH:MM` of a moment in the community's time zone.
-pub fn clock_at(at: Millis, offset: i64) -> String {
-    let day = Day::of(at, offset);
-    let minutes = (at - day.start(offset)) / MINUTE;
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
 /// A shift or a session: `5月1日 20:00–次日 02:00` / `1 May 20:00–02:00 next day`.
 pub fn span(start: Millis, end: Millis, offset: i64, en: bool) -> String {
     let day = Day::of(start, offset);
-    let from = format!("{} {}", day_label(day, en), clock_at(start, offset));
+    let from = format!("{} {}", day_label(day, en), clock(start, offset));
     let to = if end == day.next().start(offset) {
         "24:00".to_owned()
     } else if Day::of(end, offset) == day {
-        clock_at(end, offset)
+        clock(end, offset)
     } else if Day::of(end, offset) == day.next() {
         if en {
-            format!("{} next day", clock_at(end, offset))
+            format!("{} next day", clock(end, offset))
         } else {
-            format!("次日 {}", clock_at(end, offset))
+            format!("次日 {}", clock(end, offset))
         }
     } else {
         format!(
             "{} {}",
             day_label(Day::of(end, offset), en),
-            clock_at(end, offset)
+            clock(end, offset)
         )
     };
     format!("{from}–{to}")

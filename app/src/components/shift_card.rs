@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use linli_shared::model::{
     catalogue::ServiceCategory,
-    civil::{DAY, Day, MINUTE, Millis},
+    civil::{Day, MINUTE, Millis, clock},
 };
 
 use crate::{i18n::*, labels};
@@ -59,12 +59,6 @@ pub struct ShiftView {
     pub building: Option<String>,
     pub start: Millis,
     pub end: Millis,
-}
-
-/// `HH:MM` of a moment in the community's time zone.
-pub fn clock(at: Millis, offset_minutes: i64) -> String {
-    let minutes = (at + offset_minutes * MINUTE).rem_euclid(DAY) / MINUTE;
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// A shift's time: `08:00–12:00`, or `22:00–次日06:00` across midnight.

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use linli_shared::{
     model::{
         ModelError, Role,
-        civil::{Day, MINUTE, Millis},
+        civil::{self, Day, MINUTE, Millis},
         community::Community,
         on_duty, scheduling,
         volunteer::Volunteer,
@@ -40,8 +40,7 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
 /// another day (community local time, not the phone's zone).
 pub(crate) fn local_time(at: Millis, offset: i64, today: Day) -> String {
     let day = Day::of(at, offset);
-    let minute = (at - day.start(offset)) / MINUTE;
-    let hm = format!("{:02}:{:02}", minute / 60, minute % 60);
+    let hm = civil::clock(at, offset);
     if day == today {
         hm
     } else {

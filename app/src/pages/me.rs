@@ -21,7 +21,7 @@ use leptos_router::hooks::use_query_map;
 use linli_shared::model::{
     Role,
     catalogue::GENERAL_CATALOGUE,
-    civil::{BEIJING_OFFSET_MINUTES, Day, MINUTE, Millis},
+    civil::{BEIJING_OFFSET_MINUTES, Day, MINUTE, Millis, clock},
     community::{self, Community, Course},
     service_hours::{self, DAILY_CAP_MINUTES},
     service_report,
@@ -33,7 +33,7 @@ use crate::{
     app::use_repo,
     components::{
         PpeChecklist, ProfileDraft, ProfileFields, ShiftCard,
-        shift_card::{ShiftPhase, ShiftView, clock, date_words, day_words, moment, span},
+        shift_card::{ShiftPhase, ShiftView, date_words, day_words, moment, span},
     },
     i18n::*,
     labels,

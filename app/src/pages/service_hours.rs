@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use linli_shared::{
     model::{
         ModelError, Role,
-        civil::Day,
+        civil::{Day, clock_minutes},
         service_hours::DAILY_CAP_MINUTES,
         service_report::{self, ServiceRow},
         volunteer::{self, Volunteer},
@@ -29,10 +29,6 @@ use crate::{app::use_repo, files, i18n::*, labels, reading, repo::Repo};
 
 /// How many days one view may span (a year): the page stays quick on a phone.
 const MAX_DAYS: i64 = 366;
-
-fn clock(minute: i64) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
-}
 
 /// Where a volunteer's day stands with staff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -552,10 +548,10 @@ fn DayEntry(
     let sessions = rows
         .into_iter()
         .map(|r| {
-            let span = format!("{}–{}", clock(r.start_minute), clock(r.end_minute));
+            let span = format!("{}–{}", clock_minutes(r.start_minute), clock_minutes(r.end_minute));
             let m = r.minutes();
             view! {
-                <li class="hours-session" data-start=clock(r.start_minute) data-end=clock(r.end_minute)>
+                <li class="hours-session" data-start=clock_minutes(r.start_minute) data-end=clock_minutes(r.end_minute)>
                     <span class="hours-span">{span}</span>
                     <span class="hours-project">{r.project}</span>
                     <span class="hours-h">{move || labels::hours(m, labels::english())}</span>

@@ -17,7 +17,7 @@ use leptos_router::hooks::use_params_map;
 use linli_shared::{
     model::{
         Actor, ModelError, Role,
-        civil::{Day, Millis},
+        civil::{Day, Millis, clock},
         community::{self, Community},
         scheduling,
         service_hours::{self, DayHours, Session},
@@ -31,7 +31,7 @@ use crate::{
     app::use_repo,
     components::{
         ppe_checklist::PpeChecklist,
-        schedule_form::{ScheduleForm, clock_at, day_label, span},
+        schedule_form::{ScheduleForm, day_label, span},
     },
     i18n::*,
     labels,
@@ -474,7 +474,7 @@ fn Recognitions(person: String, staff: bool) -> impl IntoView {
                             .map(|(id, text, at)| view! {
                                 <li class="vol-story" data-recognition=id>
                                     <p>{text}</p>
-                                    <p class="muted vol-meta">{format!("{} {}", day_label(Day::of(at, offset), en), clock_at(at, offset))}</p>
+                                    <p class="muted vol-meta">{format!("{} {}", day_label(Day::of(at, offset), en), clock(at, offset))}</p>
                                 </li>
                             })
                             .collect_view()}
@@ -995,7 +995,7 @@ fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> imp
                     match open.get() {
                         Some(start) => {
                             let offset = offset();
-                            let when = format!("{} {}", day_label(Day::of(start, offset), en), clock_at(start, offset));
+                            let when = format!("{} {}", day_label(Day::of(start, offset), en), clock(start, offset));
                             crate::fill(t_string!(i18n, vol_on_duty_since), &[("when", when)])
                         }
                         None => t_string!(i18n, vol_not_on_duty).to_string(),
@@ -1113,7 +1113,7 @@ fn FeedbackList(vol: Memo<Option<Volunteer>>) -> impl IntoView {
                                 <li class="vol-story">
                                     <p class="muted vol-meta">
                                         {labels::feedback_kind(f.kind, en)} " · "
-                                        {format!("{} {}", day_label(Day::of(f.at, offset), en), clock_at(f.at, offset))}
+                                        {format!("{} {}", day_label(Day::of(f.at, offset), en), clock(f.at, offset))}
                                     </p>
                                     <p>{f.text}</p>
                                 </li>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use linli_shared::{
     model::{
         Role,
-        civil::Day,
+        civil::{Day, clock},
         community::Community,
         service_hours,
         service_report::hours,
@@ -21,7 +21,7 @@ use linli_shared::{
     table::{Rows, csv},
 };
 
-use crate::{app::use_repo, components::schedule_form::clock_at, files, i18n::*, labels, reading};
+use crate::{app::use_repo, files, i18n::*, labels, reading};
 
 /// One line of the roster: the roster's facts, and the volunteer's own
 /// document once it is here.
@@ -375,11 +375,11 @@ fn VolunteerLine(line: Line) -> impl IntoView {
                         .and_then(|c| c.posts.get(&s.post))
                         .map_or_else(String::new, |p| p.title.clone());
                     let until = if Day::of(s.end, offset) == Day::of(s.start, offset) {
-                        clock_at(s.end, offset)
+                        clock(s.end, offset)
                     } else {
-                        format!("{}{}", t_string!(i18n, vol_next_day), clock_at(s.end, offset))
+                        format!("{}{}", t_string!(i18n, vol_next_day), clock(s.end, offset))
                     };
-                    format!("{}–{until} {post}", clock_at(s.start, offset))
+                    format!("{}–{until} {post}", clock(s.start, offset))
                 })
                 .collect();
             let today_text = if shifts_today.is_empty() {

@@ -88,6 +88,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// `HH:MM` for minutes after local midnight (1440 reads 24:00, the end of a
+/// day).
+pub fn clock_minutes(minute: i64) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// `HH:MM` of an instant in the community's time zone.
+pub fn clock(at: Millis, offset_minutes: i64) -> String {
+    clock_minutes((at - Day::of(at, offset_minutes).start(offset_minutes)) / MINUTE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +126,23 @@ mod tests {
             let day = Day(n);
             assert_eq!(Day::parse(&day.iso()), Some(day));
         }
+    }
+
+    #[test]
+    fn clocks_read_community_time() {
+        let start = Day::parse("2022-05-01")
+            .unwrap()
+            .start(BEIJING_OFFSET_MINUTES);
+        assert_eq!(clock(start, BEIJING_OFFSET_MINUTES), "00:00");
+        assert_eq!(
+            clock(
+                start + 20 * 60 * MINUTE + 5 * MINUTE + 59_999,
+                BEIJING_OFFSET_MINUTES
+            ),
+            "20:05"
+        );
+        assert_eq!(clock(start - MINUTE, BEIJING_OFFSET_MINUTES), "23:59");
+        assert_eq!(clock(start, 0), "16:00");
+        assert_eq!(clock_minutes(24 * 60), "24:00");
     }
 }

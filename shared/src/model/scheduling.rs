@@ -10,7 +10,7 @@ use automerge::{AutoCommit, ObjType, ROOT, transaction::Transactable};
 
 use crate::model::{
     Actor, ModelError, Role,
-    civil::{Day, HOUR, MINUTE, Millis},
+    civil::{self, Day, HOUR, MINUTE, Millis},
     community::Community,
     doc::{self, DocKind},
     service_hours::{DAILY_CAP_MINUTES, split_by_day},
@@ -74,10 +74,7 @@ fn check_besides(
         .into_iter()
         .find(|(id, s)| Some(id.as_str()) != besides && s.start < end && start < s.end)
     {
-        let clock = |at: Millis| {
-            let m = (at - Day::of(at, offset).start(offset)) / MINUTE;
-            format!("{:02}:{:02}", m / 60, m % 60)
-        };
+        let clock = |at: Millis| civil::clock(at, offset);
         return Err(ModelError::ShiftOverlap {
             post: community
                 .posts

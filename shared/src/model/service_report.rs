@@ -7,7 +7,7 @@
 //! or XLSX by [`crate::table`].
 
 use crate::model::{
-    civil::{Day, MINUTE, Millis},
+    civil::{Day, MINUTE, Millis, clock_minutes},
     community::Community,
     service_hours::{self, split_by_day},
     volunteer::Volunteer,
@@ -106,10 +106,6 @@ fn minute_of(at: Millis, day: Day, offset: i64) -> i64 {
     (at - day.start(offset)) / MINUTE
 }
 
-fn clock(minute: i64) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
-}
-
 /// Hours with up to two decimals, as the platform's form takes them.
 pub fn hours(minutes: i64) -> String {
     let h = format!("{:.2}", minutes as f64 / 60.0);
@@ -125,8 +121,8 @@ pub fn table(rows: &[ServiceRow]) -> Rows {
             r.phone.clone(),
             r.project.clone(),
             r.day.iso(),
-            clock(r.start_minute),
-            clock(r.end_minute),
+            clock_minutes(r.start_minute),
+            clock_minutes(r.end_minute),
             hours(r.minutes()),
         ]);
     }
