@@ -43,7 +43,7 @@ async function community(relay, names) {
 /** Opens the round (listed on the volunteer's home once synced). */
 async function openRound(page, title) {
   await page.goto(new URL("/", page.url()).href);
-  await page.locator(".rounds a", { hasText: title }).click({ timeout: 15_000 });
+  await page.locator(".rounds a", { hasText: title }).click({ timeout: 30_000 });
   await page.locator("[data-round-title]", { hasText: title }).waitFor({ timeout: 15_000 });
 }
 

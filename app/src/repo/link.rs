@@ -18,7 +18,7 @@ const CLOSE_REVOKED: u16 = 4401;
 const FIRST_DELAY_MS: f64 = 1_000.0;
 const MAX_DELAY_MS: f64 = 300_000.0;
 
-enum SocketEvent {
+pub(super) enum SocketEvent {
     Open,
     Frame(Vec<u8>),
     Closed(u16),
@@ -154,7 +154,7 @@ async fn connect_once(repo: &Repo) -> bool {
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    let conn = repo.attach(socket.clone());
+    let conn = repo.attach(socket.clone(), tx.clone());
     let mut joined = false;
     while let Some(event) = rx.next().await {
         match event {
@@ -182,11 +182,16 @@ async fn connect_once(repo: &Repo) -> bool {
 }
 
 impl Repo {
-    fn attach(&self, socket: web_sys::WebSocket) -> u64 {
+    fn attach(
+        &self,
+        socket: web_sys::WebSocket,
+        hang_up: mpsc::UnboundedSender<SocketEvent>,
+    ) -> u64 {
         let mut inner = self.inner.borrow_mut();
         let conn = inner.next_conn;
         inner.next_conn += 1;
         inner.socket = Some((conn, socket));
+        inner.hang_up = Some(hang_up);
         conn
     }
 
@@ -194,7 +199,10 @@ impl Repo {
         let was = {
             let mut inner = self.inner.borrow_mut();
             match &inner.socket {
-                Some((c, _)) if *c == conn => inner.socket.take(),
+                Some((c, _)) if *c == conn => {
+                    inner.hang_up = None;
+                    inner.socket.take()
+                }
                 _ => None,
             }
         };
@@ -204,11 +212,13 @@ impl Repo {
         self.handle(Event::Disconnected { conn });
     }
 
-    /// Closes the socket (the browser went offline); the loop notices.
+    /// Ends the connection now (the browser went offline): the phone shows
+    /// "offline" at once instead of waiting out a closing handshake that an
+    /// unreachable relay never answers; the socket is closed on the way out.
     pub fn drop_socket(&self) {
-        let socket = self.inner.borrow().socket.as_ref().map(|(_, s)| s.clone());
-        if let Some(socket) = socket {
-            let _ = socket.close();
+        let hang_up = self.inner.borrow().hang_up.clone();
+        if let Some(hang_up) = hang_up {
+            let _ = hang_up.unbounded_send(SocketEvent::Closed(1000));
         }
     }
 

@@ -102,6 +102,8 @@ struct Inner {
     preloaded: BTreeMap<DocumentId, Vec<StoredChunk>>,
     /// The current socket and its engine connection.
     socket: Option<(ConnId, web_sys::WebSocket)>,
+    /// Ends the current connection at once (the browser went offline).
+    hang_up: Option<mpsc::UnboundedSender<link::SocketEvent>>,
     next_conn: ConnId,
     book: SyncBook,
     pending_scopes: Vec<PendingScope>,
@@ -175,6 +177,7 @@ impl Repo {
                 session,
                 preloaded,
                 socket: None,
+                hang_up: None,
                 next_conn: 1,
                 book,
                 pending_scopes,
