@@ -46,6 +46,7 @@ pub mod household_table;
 pub mod ledger;
 pub mod need_status;
 pub mod on_duty;
+pub mod progress;
 pub mod round;
 pub mod scheduling;
 pub mod service_hours;
