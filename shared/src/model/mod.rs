@@ -36,6 +36,7 @@ pub mod casebook;
 pub mod catalogue;
 pub mod civil;
 pub mod community;
+pub mod daily_summary;
 pub mod directory;
 pub mod doc;
 pub mod error;

@@ -1,0 +1,283 @@
+//! The daily summary staff print or export (每日工作汇总): one line per
+//! building — its zone, deliveries, disinfection, testing and open needs on
+//! the day — and a line for the whole community, from [`progress`]. Written
+//! as CSV (UTF-8 with BOM) or XLSX by [`crate::table`], or printed.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    catalogue::Zone,
+    civil::Day,
+    community::Community,
+    ledger::Ledger,
+    progress::{self, FieldDay, OpenNeeds},
+    round::Round,
+};
+use crate::table::Rows;
+
+pub const HEADER: [&str; 15] = [
+    "楼栋",
+    "区域",
+    "配送完成",
+    "配送总户数",
+    "配送问题",
+    "消杀完成点位",
+    "消杀点位",
+    "消杀逾期",
+    "核酸已检",
+    "核酸应检",
+    "紧急需求",
+    "较急需求",
+    "一般需求",
+    "当天办结需求",
+    "数据截至",
+];
+
+/// One building's line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildingLine {
+    pub building: String,
+    pub name: String,
+    pub zone: Option<Zone>,
+    pub field: FieldDay,
+    /// None when this phone does not hold the building's ledger.
+    pub needs: Option<OpenNeeds>,
+}
+
+/// Every building of the community, by name, on `day` (`today` decides
+/// what is overdue).
+pub fn lines(
+    community: &Community,
+    ledgers: &BTreeMap<String, Ledger>,
+    rounds: &[Round],
+    day: Day,
+    today: Day,
+) -> Vec<BuildingLine> {
+    let since = day.start(community.utc_offset_minutes);
+    let mut out: Vec<BuildingLine> = community
+        .buildings
+        .iter()
+        .map(|(id, b)| BuildingLine {
+            building: id.clone(),
+            name: b.name.clone(),
+            zone: b.zone_on(day).map(|z| z.zone),
+            field: progress::field_day(rounds, id, day, today),
+            needs: ledgers.get(id).map(|l| progress::open_needs(l, since)),
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.name, &a.building).cmp(&(&b.name, &b.building)));
+    out
+}
+
+/// The guideline's name of a zone.
+pub fn zone_name(zone: Zone) -> &'static str {
+    match zone {
+        Zone::Sealed => "封控区",
+        Zone::Controlled => "管控区",
+        Zone::Prevention => "防范区",
+    }
+}
+
+/// The table: the header, a line per building, then 合计. `as_of` says, per
+/// building, when this phone last heard from the relay about it (shown as
+/// given; empty when unknown).
+pub fn table(lines: &[BuildingLine], as_of: &BTreeMap<String, String>) -> Rows {
+    let mut out: Rows = vec![HEADER.iter().map(|h| (*h).to_owned()).collect()];
+    let mut total = FieldDay::default();
+    let mut needs_total = OpenNeeds::default();
+    for l in lines {
+        add(&mut total, &l.field);
+        if let Some(n) = &l.needs {
+            needs_total.urgent += n.urgent;
+            needs_total.soon += n.soon;
+            needs_total.routine += n.routine;
+            needs_total.done_since += n.done_since;
+        }
+        out.push(row(
+            l.name.clone(),
+            l.zone.map(zone_name).unwrap_or_default().to_owned(),
+            &l.field,
+            l.needs.as_ref(),
+            as_of.get(&l.building).cloned().unwrap_or_default(),
+        ));
+    }
+    out.push(row(
+        "合计".to_owned(),
+        String::new(),
+        &total,
+        Some(&needs_total),
+        String::new(),
+    ));
+    out
+}
+
+fn add(total: &mut FieldDay, f: &FieldDay) {
+    total.deliveries.doors += f.deliveries.doors;
+    total.deliveries.done += f.deliveries.done;
+    total.deliveries.pending += f.deliveries.pending;
+    total.deliveries.problems += f.deliveries.problems;
+    total.disinfection.points += f.disinfection.points;
+    total.disinfection.done += f.disinfection.done;
+    total.disinfection.overdue += f.disinfection.overdue;
+    total.testing.households += f.testing.households;
+    total.testing.covered += f.testing.covered;
+}
+
+fn row(
+    name: String,
+    zone: String,
+    f: &FieldDay,
+    needs: Option<&OpenNeeds>,
+    as_of: String,
+) -> Vec<String> {
+    let n = |pick: fn(&OpenNeeds) -> usize| needs.map(|x| pick(x).to_string()).unwrap_or_default();
+    vec![
+        name,
+        zone,
+        f.deliveries.done.to_string(),
+        f.deliveries.doors.to_string(),
+        f.deliveries.problems.to_string(),
+        f.disinfection.done.to_string(),
+        f.disinfection.points.to_string(),
+        f.disinfection.overdue.to_string(),
+        f.testing.covered.to_string(),
+        f.testing.households.to_string(),
+        n(|x| x.urgent),
+        n(|x| x.soon),
+        n(|x| x.routine),
+        n(|x| x.done_since),
+        as_of,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Actor, Role,
+        catalogue::{NeedKind, Urgency},
+        community, ledger,
+        round::{self, Details, Outcome, RoundKind, StopPlan},
+    };
+    use crate::table::{csv, xlsx};
+
+    #[test]
+    fn a_line_per_building_and_the_total_read_back_from_csv_and_xlsx() {
+        let staff = Actor::seeded("staff-1", "phone-s", Role::Staff, 71);
+        let mut c = community::create(&staff, 0, "和平里社区").unwrap();
+        let b3 = community::add_building(&mut c, &staff, 1, "3号楼").unwrap();
+        community::add_building(&mut c, &staff, 2, "1号楼").unwrap();
+        let day = Day::parse("2022-05-01").unwrap();
+        community::set_zone(&mut c, &staff, 3, &b3, Zone::Sealed, day).unwrap();
+        let community = community::read(&c).unwrap();
+
+        let stops: Vec<StopPlan> = (0..3)
+            .map(|i| StopPlan {
+                label: format!("{i}"),
+                ..Default::default()
+            })
+            .collect();
+        let mut r = round::create(
+            &staff,
+            4,
+            RoundKind::Delivery,
+            day,
+            &b3,
+            "配送",
+            &[],
+            &stops,
+        )
+        .unwrap();
+        let first = round::read(&r).unwrap().stops[0].id.clone();
+        round::record(
+            &mut r,
+            &staff,
+            5,
+            &first,
+            Outcome::Delivered,
+            &Details::default(),
+        )
+        .unwrap();
+        let mut l = ledger::create(&staff, 6, &b3).unwrap();
+        let h = ledger::add_household(
+            &mut l,
+            &staff,
+            7,
+            &ledger::HouseholdDraft {
+                unit: "1单元".into(),
+                room: "101".into(),
+                size: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        ledger::add_need(
+            &mut l,
+            &staff,
+            8,
+            &h,
+            NeedKind::Medicine,
+            "",
+            Urgency::Urgent,
+        )
+        .unwrap();
+        let ledgers = BTreeMap::from([(b3.clone(), ledger::read(&l).unwrap())]);
+        let rounds = vec![round::read(&r).unwrap()];
+
+        let found = lines(&community, &ledgers, &rounds, day, day);
+        assert_eq!(
+            found.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),
+            ["1号楼", "3号楼"]
+        );
+        assert!(found[0].needs.is_none(), "no ledger of 1号楼 on this phone");
+        let as_of = BTreeMap::from([(b3.clone(), "2022-05-01 18:30".to_owned())]);
+        let t = table(&found, &as_of);
+        let line = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            t[1..],
+            [
+                line(&[
+                    "1号楼", "", "0", "0", "0", "0", "0", "0", "0", "0", "", "", "", "", ""
+                ]),
+                line(&[
+                    "3号楼",
+                    "封控区",
+                    "1",
+                    "3",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "1",
+                    "0",
+                    "0",
+                    "0",
+                    "2022-05-01 18:30"
+                ]),
+                line(&[
+                    "合计", "", "1", "3", "0", "0", "0", "0", "0", "0", "1", "0", "0", "0", ""
+                ]),
+            ]
+        );
+        // The reader drops empty cells at the end of a line, as a
+        // spreadsheet shows them.
+        let trimmed = |rows: &Rows| -> Rows {
+            rows.iter()
+                .map(|r| {
+                    let keep = r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+                    r[..keep].to_vec()
+                })
+                .collect()
+        };
+        assert_eq!(
+            trimmed(&crate::table::read(csv::write(&t).as_bytes()).unwrap()),
+            trimmed(&t)
+        );
+        assert_eq!(
+            trimmed(&crate::table::read(&xlsx::write("每日汇总", &t)).unwrap()),
+            trimmed(&t)
+        );
+    }
+}
