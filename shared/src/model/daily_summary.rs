@@ -9,13 +9,14 @@ use crate::model::{
     catalogue::Zone,
     civil::Day,
     community::Community,
+    dashboard::{Overview, Staffing},
     ledger::Ledger,
     progress::{self, FieldDay, OpenNeeds},
     round::Round,
 };
 use crate::table::Rows;
 
-pub const HEADER: [&str; 15] = [
+pub const HEADER: [&str; 17] = [
     "楼栋",
     "区域",
     "配送完成",
@@ -30,6 +31,8 @@ pub const HEADER: [&str; 15] = [
     "较急需求",
     "一般需求",
     "当天办结需求",
+    "岗位需求人数",
+    "已排班人数",
     "数据截至",
 ];
 
@@ -48,8 +51,8 @@ pub struct BuildingLine {
 /// what is overdue).
 pub fn lines(
     community: &Community,
-    ledgers: &BTreeMap<String, Ledger>,
-    rounds: &[Round],
+    ledgers: &BTreeMap<String, &Ledger>,
+    rounds: &[&Round],
     day: Day,
     today: Day,
 ) -> Vec<BuildingLine> {
@@ -61,7 +64,7 @@ pub fn lines(
             building: id.clone(),
             name: b.name.clone(),
             zone: b.zone_on(day).map(|z| z.zone),
-            field: progress::field_day(rounds, id, day, today),
+            field: progress::field_day(rounds.iter().copied(), id, day, today),
             needs: ledgers.get(id).map(|l| progress::open_needs(l, since)),
         })
         .collect();
@@ -69,58 +72,32 @@ pub fn lines(
     out
 }
 
-/// The guideline's name of a zone.
-pub fn zone_name(zone: Zone) -> &'static str {
-    match zone {
-        Zone::Sealed => "封控区",
-        Zone::Controlled => "管控区",
-        Zone::Prevention => "防范区",
-    }
-}
-
-/// The table: the header, a line per building, then 合计. `as_of` says, per
-/// building, when this phone last heard from the relay about it (shown as
-/// given; empty when unknown).
-pub fn table(lines: &[BuildingLine], as_of: &BTreeMap<String, String>) -> Rows {
+/// The table: the header, a line per building shown, then 合计 (whose
+/// staffing counts every post, the community-wide ones too). `as_of` says,
+/// per building, when this phone last heard from the relay about it (shown
+/// as given; empty when unknown).
+pub fn table(o: &Overview, as_of: &BTreeMap<String, String>) -> Rows {
     let mut out: Rows = vec![HEADER.iter().map(|h| (*h).to_owned()).collect()];
-    let mut total = FieldDay::default();
-    let mut needs_total = OpenNeeds::default();
-    for l in lines {
-        add(&mut total, &l.field);
-        if let Some(n) = &l.needs {
-            needs_total.urgent += n.urgent;
-            needs_total.soon += n.soon;
-            needs_total.routine += n.routine;
-            needs_total.done_since += n.done_since;
-        }
+    for b in &o.buildings {
+        let l = &b.line;
         out.push(row(
             l.name.clone(),
-            l.zone.map(zone_name).unwrap_or_default().to_owned(),
+            l.zone.map(Zone::name_zh).unwrap_or_default().to_owned(),
             &l.field,
             l.needs.as_ref(),
+            &b.staffing,
             as_of.get(&l.building).cloned().unwrap_or_default(),
         ));
     }
     out.push(row(
         "合计".to_owned(),
         String::new(),
-        &total,
-        Some(&needs_total),
+        &o.field,
+        Some(&o.needs),
+        &o.staffing,
         String::new(),
     ));
     out
-}
-
-fn add(total: &mut FieldDay, f: &FieldDay) {
-    total.deliveries.doors += f.deliveries.doors;
-    total.deliveries.done += f.deliveries.done;
-    total.deliveries.pending += f.deliveries.pending;
-    total.deliveries.problems += f.deliveries.problems;
-    total.disinfection.points += f.disinfection.points;
-    total.disinfection.done += f.disinfection.done;
-    total.disinfection.overdue += f.disinfection.overdue;
-    total.testing.households += f.testing.households;
-    total.testing.covered += f.testing.covered;
 }
 
 fn row(
@@ -128,6 +105,7 @@ fn row(
     zone: String,
     f: &FieldDay,
     needs: Option<&OpenNeeds>,
+    staffing: &Staffing,
     as_of: String,
 ) -> Vec<String> {
     let n = |pick: fn(&OpenNeeds) -> usize| needs.map(|x| pick(x).to_string()).unwrap_or_default();
@@ -146,6 +124,8 @@ fn row(
         n(|x| x.soon),
         n(|x| x.routine),
         n(|x| x.done_since),
+        staffing.needed.to_string(),
+        staffing.scheduled.to_string(),
         as_of,
     ]
 }
@@ -156,7 +136,8 @@ mod tests {
     use crate::model::{
         Actor, Role,
         catalogue::{NeedKind, Urgency},
-        community, ledger,
+        civil::HOUR,
+        community, dashboard, ledger,
         round::{self, Details, Outcome, RoundKind, StopPlan},
     };
     use crate::table::{csv, xlsx};
@@ -221,8 +202,10 @@ mod tests {
             Urgency::Urgent,
         )
         .unwrap();
-        let ledgers = BTreeMap::from([(b3.clone(), ledger::read(&l).unwrap())]);
-        let rounds = vec![round::read(&r).unwrap()];
+        let held = ledger::read(&l).unwrap();
+        let ledgers = BTreeMap::from([(b3.clone(), &held)]);
+        let read = round::read(&r).unwrap();
+        let rounds = vec![&read];
 
         let found = lines(&community, &ledgers, &rounds, day, day);
         assert_eq!(
@@ -230,14 +213,26 @@ mod tests {
             ["1号楼", "3号楼"]
         );
         assert!(found[0].needs.is_none(), "no ledger of 1号楼 on this phone");
+        let o = dashboard::overview(
+            &dashboard::Inputs {
+                community: &community,
+                ledgers: &ledgers,
+                rounds: &rounds,
+                volunteers: &[],
+                only: None,
+                now: day.start(community.utc_offset_minutes) + 20 * HOUR,
+            },
+            day,
+        );
         let as_of = BTreeMap::from([(b3.clone(), "2022-05-01 18:30".to_owned())]);
-        let t = table(&found, &as_of);
+        let t = table(&o, &as_of);
         let line = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
         assert_eq!(
             t[1..],
             [
                 line(&[
-                    "1号楼", "", "0", "0", "0", "0", "0", "0", "0", "0", "", "", "", "", ""
+                    "1号楼", "", "0", "0", "0", "0", "0", "0", "0", "0", "", "", "", "", "0", "0",
+                    ""
                 ]),
                 line(&[
                     "3号楼",
@@ -254,10 +249,13 @@ mod tests {
                     "0",
                     "0",
                     "0",
+                    "0",
+                    "0",
                     "2022-05-01 18:30"
                 ]),
                 line(&[
-                    "合计", "", "1", "3", "0", "0", "0", "0", "0", "0", "1", "0", "0", "0", ""
+                    "合计", "", "1", "3", "0", "0", "0", "0", "0", "0", "1", "0", "0", "0", "0",
+                    "0", ""
                 ]),
             ]
         );

@@ -79,7 +79,7 @@ fn group_named(s: &str) -> Option<SpecialGroup> {
     })
 }
 
-fn need_kind_zh(k: NeedKind) -> &'static str {
+pub fn need_kind_zh(k: NeedKind) -> &'static str {
     match k {
         NeedKind::Medicine => "药品",
         NeedKind::Food => "食品",
@@ -89,7 +89,7 @@ fn need_kind_zh(k: NeedKind) -> &'static str {
     }
 }
 
-fn urgency_zh(u: Urgency) -> &'static str {
+pub fn urgency_zh(u: Urgency) -> &'static str {
     match u {
         Urgency::Urgent => "紧急",
         Urgency::Soon => "较急",
