@@ -29,7 +29,8 @@ pub fn community(repo: &Repo) -> Memo<Option<Community>> {
     let id = repo.session().community_document();
     let memo = Memo::new(move |_| {
         repo.signals.revision.track();
-        repo.read(&id, |d| community::read(d).ok()).flatten()
+        repo.parsed(&id, |d| community::read(d).ok())
+            .map(|c| (*c).clone())
     });
     provide_context(Shared(memo));
     memo
@@ -62,7 +63,8 @@ pub fn round(repo: &Repo, id: DocumentId) -> Memo<Option<Round>> {
     let repo = repo.clone();
     Memo::new(move |_| {
         repo.signals.revision.track();
-        repo.read(&id, |d| round::read(d).ok()).flatten()
+        repo.parsed(&id, |d| round::read(d).ok())
+            .map(|r| (*r).clone())
     })
 }
 
@@ -70,7 +72,8 @@ pub fn ledger(repo: &Repo, id: DocumentId) -> Memo<Option<Ledger>> {
     let repo = repo.clone();
     Memo::new(move |_| {
         repo.signals.revision.track();
-        repo.read(&id, |d| ledger::read(d).ok()).flatten()
+        repo.parsed(&id, |d| ledger::read(d).ok())
+            .map(|r| (*r).clone())
     })
 }
 
@@ -79,7 +82,8 @@ pub fn volunteer(repo: &Repo, id: DocumentId) -> Memo<Option<Volunteer>> {
     let repo = repo.clone();
     Memo::new(move |_| {
         repo.signals.revision.track();
-        repo.read(&id, |d| volunteer::read(d).ok()).flatten()
+        repo.parsed(&id, |d| volunteer::read(d).ok())
+            .map(|r| (*r).clone())
     })
 }
 
@@ -99,7 +103,8 @@ pub fn team(repo: &Repo, community: Memo<Option<Community>>) -> Memo<Vec<Volunte
             let Some(c) = c else { return Vec::new() };
             crate::team::documents(&session, &c.roster)
                 .into_iter()
-                .filter_map(|(_, id)| repo.read(&id, |d| volunteer::read(d).ok()).flatten())
+                .filter_map(|(_, id)| repo.parsed(&id, |d| volunteer::read(d).ok()))
+                .map(|v| (*v).clone())
                 .collect()
         })
     })
@@ -163,7 +168,8 @@ pub fn ledger_doc(repo: &Repo, id: Memo<Option<DocumentId>>) -> Memo<Option<Ledg
     Memo::new(move |_| {
         repo.signals.revision.track();
         let id = id.get()?;
-        repo.read(&id, |d| ledger::read(d).ok()).flatten()
+        repo.parsed(&id, |d| ledger::read(d).ok())
+            .map(|r| (*r).clone())
     })
 }
 

@@ -29,7 +29,7 @@ pub fn convert(repo: &Repo, document: &DocumentId) {
     if !is_welfare {
         return;
     }
-    let Some(r) = repo.read(document, |d| round::read(d).ok()).flatten() else {
+    let Some(r) = repo.parsed(document, |d| round::read(d).ok()) else {
         return;
     };
     let help = field_work::help_wanted(&r);

@@ -16,6 +16,7 @@
 
 pub mod export;
 pub mod link;
+mod parsed;
 pub mod sync_book;
 pub mod tabs;
 
@@ -106,6 +107,8 @@ struct Inner {
     hang_up: Option<mpsc::UnboundedSender<link::SocketEvent>>,
     next_conn: ConnId,
     book: SyncBook,
+    /// Documents read into model types, while unchanged.
+    parsed: parsed::Parsed,
     pending_scopes: Vec<PendingScope>,
     /// Introduce this person on the roster once the community document is here.
     introduce: bool,
@@ -180,6 +183,7 @@ impl Repo {
                 hang_up: None,
                 next_conn: 1,
                 book,
+                parsed: parsed::Parsed::default(),
                 pending_scopes,
                 introduce,
                 opened: Vec::new(),
