@@ -7,7 +7,10 @@ use leptos_router::{
     path,
 };
 
-use crate::pages::{EditPostPage, NewPostPage, PostsPage, TrainingPage};
+use crate::pages::{
+    DailySummaryPage, DashboardPage, EditPostPage, NeedsReportPage, NewPostPage, PostsPage,
+    ReportsPage, TrainingPage,
+};
 use crate::{
     boot::Boot,
     browser,
@@ -102,6 +105,10 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/volunteers") view=VolunteersPage />
                 <Route path=path!("/volunteers/:person") view=VolunteerPage />
                 <Route path=path!("/me") view=MePage />
+                <Route path=path!("/dashboard") view=DashboardPage />
+                <Route path=path!("/reports") view=ReportsPage />
+                <Route path=path!("/reports/daily") view=DailySummaryPage />
+                <Route path=path!("/reports/needs") view=NeedsReportPage />
             </Routes>
         </main>
         <footer class="footer">

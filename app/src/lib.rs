@@ -30,6 +30,7 @@ pub mod components;
 pub mod files;
 pub mod labels;
 pub mod listed;
+pub mod overview;
 pub mod pages;
 pub mod reading;
 pub mod refusals;

@@ -3,8 +3,10 @@
 pub mod announcement_badge;
 pub mod announcement_read;
 mod banners;
+pub mod charts;
 mod checkpoint_log;
 mod connection_status;
+pub mod day_picker;
 mod household_fields;
 mod language_switch;
 mod ledger_import;
@@ -12,6 +14,7 @@ pub mod ppe_checklist;
 mod profile_fields;
 pub mod qr_code;
 pub mod qr_scanner;
+pub mod report_table;
 mod round_list;
 mod round_summary;
 pub mod schedule_form;

@@ -58,6 +58,10 @@ pub fn LeadHome() -> impl IntoView {
                 {t!(i18n, ledger_open)}
             </a>
         </section>
+        <section class="card progress-links">
+            <a class="button button-primary button-block" href="/dashboard" data-action="dashboard">{t!(i18n, dash_open)}</a>
+            <a class="button button-block button-quiet" href="/reports" data-action="reports">{t!(i18n, dash_reports)}</a>
+        </section>
         <section class="card">
             <h2>{t!(i18n, rounds_title)}</h2>
             <RoundList building=building.clone() />

@@ -78,6 +78,10 @@ pub fn StaffHome() -> impl IntoView {
                 <p class="notice">{t!(i18n, community_not_here)}</p>
             </Show>
         </section>
+        <section class="card progress-links">
+            <a class="button button-primary button-block" href="/dashboard" data-action="dashboard">{t!(i18n, dash_open)}</a>
+            <a class="button button-block button-quiet" href="/reports" data-action="reports">{t!(i18n, dash_reports)}</a>
+        </section>
         <section class="card">
             <h2>{t!(i18n, rounds_title)}</h2>
             <RoundList />
