@@ -4,13 +4,13 @@
 // no network at all, at 4× CPU throttling (CDP). Prints JSON.
 //
 //   LINLI_SERVER_BIN=… LINLI_DIST=… node bench/first_screen.mjs FIXTURE.json SELECTOR [RUNS]
-import { readFileSync } from "node:fs";
 import { launch, phone, untilControlled } from "../lib/browser.mjs";
+import { loadFixture, readFixture } from "../lib/fixture.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
 const [fixturePath, selector, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 7);
-const fixture = JSON.parse(readFileSync(fixturePath, "utf8"));
+const fixture = readFixture(fixturePath);
 
 const relay = await startRelay();
 const browser = await launch();
@@ -21,21 +21,7 @@ try {
   await page.getByRole("heading", { level: 1 }).first().waitFor();
   await untilControlled(page);
   // What the app would have written: the session and every document's snapshot.
-  await page.evaluate(async ({ session, chunks }) => {
-    const db = await new Promise((resolve, reject) => {
-      const r = indexedDB.open("linli");
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    await new Promise((resolve, reject) => {
-      const tx = db.transaction(["chunks", "meta"], "readwrite");
-      for (const c of chunks) tx.objectStore("chunks").put(new Uint8Array(c.bytes), c.key);
-      tx.objectStore("meta").put(JSON.stringify(session), "session");
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, fixture);
+  await loadFixture(page, fixture);
   // Marks when the selector first matches, in ms since navigation started.
   await context.addInitScript((sel) => {
     new MutationObserver((_, observer) => {

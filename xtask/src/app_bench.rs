@@ -2,6 +2,8 @@
 //! - first screen: navigation (app from the service worker, no network) to
 //!   the first screen showing data, at 4× CPU throttling, for a volunteer and
 //!   a building lead of the generated benchmark community;
+//! - the staff dashboard: opening it, changing the day, and a cold start,
+//!   at 4× CPU throttling, on a staff phone holding the whole community;
 //! - a volunteer's day: the bytes sent and received to sync 8 hours of
 //!   offline field work, beside the size of the changes themselves.
 //!
@@ -67,6 +69,21 @@ pub fn app_bench() -> anyhow::Result<()> {
             .env("LINLI_DIST", root.join("dist"));
         sh::run(node)?;
     }
+
+    // The staff dashboard: a phone holding the whole community.
+    let fixture = dir.join("staff.json");
+    sh::run(cmd(
+        "target/debug/linli-phone-fixture",
+        ["--role", "staff", "--out", &fixture.to_string_lossy()],
+    ))?;
+    let mut node = cmd(
+        "node",
+        ["bench/dashboard.mjs", &fixture.to_string_lossy(), "5"],
+    );
+    node.current_dir("e2e")
+        .env("LINLI_SERVER_BIN", &server)
+        .env("LINLI_DIST", root.join("dist"));
+    sh::run(node)?;
 
     // A volunteer's day.
     let data = dir.join("relay");
