@@ -32,6 +32,7 @@ pub mod labels;
 pub mod listed;
 pub mod overview;
 pub mod pages;
+pub mod read_ahead;
 pub mod reading;
 pub mod refusals;
 pub mod repo;

@@ -2,7 +2,7 @@
 //! derived from the round's events (done / stops, duplicates flagged).
 
 use leptos::prelude::*;
-use linli_shared::model::doc::DocKind;
+use linli_shared::model::{doc::DocKind, round};
 
 use crate::{app::use_repo, i18n::*, reading};
 
@@ -34,8 +34,15 @@ pub fn RoundList(
                     each=move || shown.get()
                     key=|(id, l)| (*id, l.at)
                     children=move |(id, listing)| {
-                        let round = repo.with_value(|r| reading::round(r, id));
-                        let summary = Memo::new(move |_| round.with(|r| r.as_ref().map(|r| r.summary())));
+                        // The summary straight from the kept reading: no copy of
+                        // the round per list item and change (a staff phone
+                        // lists every round of the community).
+                        let summary = Memo::new(move |_| {
+                            repo.with_value(|r| {
+                                r.signals.revision.track();
+                                r.parsed(&id, |d| round::read(d).ok()).map(|round| round.summary())
+                            })
+                        });
                         let progress = move || {
                             summary.with(|s| match s {
                                 Some(s) => crate::fill(

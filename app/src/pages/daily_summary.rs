@@ -7,13 +7,11 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use linli_shared::model::{
-    Role,
     civil::{self, Day},
     daily_summary, service_report,
 };
 
 use crate::{
-    app::use_repo,
     components::{
         day_picker::{self, DayPicker},
         report_table::{ReportActions, ReportTable},
@@ -25,20 +23,11 @@ use crate::{
 #[component]
 pub fn DailySummaryPage() -> impl IntoView {
     let i18n = use_i18n();
-    let Some(repo) = use_repo() else {
-        return view! { <section class="card"><p>{t!(i18n, not_joined_short)}</p></section> }
-            .into_any();
-    };
-    let session = repo.session();
-    if !matches!(session.role, Role::Staff | Role::Lead) || session.pending {
-        return view! {
-            <section class="card">
-                <h1>{t!(i18n, daysum_title)}</h1>
-                <p class="error" data-report="not-allowed">{t!(i18n, dash_staff_only)}</p>
-            </section>
-        }
-        .into_any();
-    }
+    let repo =
+        match super::staff_or_lead::admitted(move || t_string!(i18n, daysum_title).to_string()) {
+            Ok(repo) => repo,
+            Err(refused) => return refused,
+        };
     let community = reading::community(&repo);
     let team = reading::team(&repo, community);
     let now = RwSignal::new(reading::now());

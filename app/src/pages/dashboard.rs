@@ -8,7 +8,6 @@
 
 use leptos::prelude::*;
 use linli_shared::model::{
-    Role,
     catalogue::SpecialGroup,
     dashboard::{BuildingProgress, Overview},
     progress::{FieldDay, OpenNeeds},
@@ -42,20 +41,11 @@ fn share(done: usize, of: usize) -> Option<f64> {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let Some(repo) = use_repo() else {
-        return view! { <section class="card"><p>{t!(i18n, not_joined_short)}</p></section> }
-            .into_any();
+    let repo = match super::staff_or_lead::admitted(move || t_string!(i18n, dash_title).to_string())
+    {
+        Ok(repo) => repo,
+        Err(refused) => return refused,
     };
-    let session = repo.session();
-    if !matches!(session.role, Role::Staff | Role::Lead) || session.pending {
-        return view! {
-            <section class="card">
-                <h1>{t!(i18n, dash_title)}</h1>
-                <p class="error" data-dashboard="not-allowed">{t!(i18n, dash_staff_only)}</p>
-            </section>
-        }
-        .into_any();
-    }
     let community = reading::community(&repo);
     let team = reading::team(&repo, community);
     let now = RwSignal::new(reading::now());

@@ -18,6 +18,7 @@ pub fn LeadHome() -> impl IntoView {
     let session = repo.session();
     let building = session.building.clone().unwrap_or_default();
     let community = reading::community(&repo);
+    crate::read_ahead::start(&repo);
     let ledgers = reading::listings(community, &repo, DocKind::Ledger);
     let ledger_id = {
         let building = building.clone();

@@ -27,6 +27,7 @@ mod round;
 mod round_sheet;
 pub(crate) mod service_hours;
 mod staff_home;
+mod staff_or_lead;
 pub mod training;
 mod volunteer;
 mod volunteer_home;

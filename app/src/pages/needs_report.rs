@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use linli_shared::model::{Role, doc::DocKind, ledger, needs_report};
+use linli_shared::model::{doc::DocKind, ledger, needs_report};
 
 use crate::{
-    app::use_repo,
     components::report_table::{ReportActions, ReportTable},
     i18n::*,
     reading,
@@ -17,20 +16,12 @@ use crate::{
 #[component]
 pub fn NeedsReportPage() -> impl IntoView {
     let i18n = use_i18n();
-    let Some(repo) = use_repo() else {
-        return view! { <section class="card"><p>{t!(i18n, not_joined_short)}</p></section> }
-            .into_any();
+    let repo = match super::staff_or_lead::admitted(move || {
+        t_string!(i18n, needs_report_title).to_string()
+    }) {
+        Ok(repo) => repo,
+        Err(refused) => return refused,
     };
-    let session = repo.session();
-    if !matches!(session.role, Role::Staff | Role::Lead) || session.pending {
-        return view! {
-            <section class="card">
-                <h1>{t!(i18n, needs_report_title)}</h1>
-                <p class="error" data-report="not-allowed">{t!(i18n, dash_staff_only)}</p>
-            </section>
-        }
-        .into_any();
-    }
     let community = reading::community(&repo);
     let ledgers = reading::listings(community, &repo, DocKind::Ledger);
     let rows = {

@@ -5,22 +5,17 @@
 use leptos::prelude::*;
 use linli_shared::model::Role;
 
-use crate::{app::use_repo, i18n::*};
+use crate::i18n::*;
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let role = use_repo().map(|r| (r.session().role, r.session().pending));
-    if !matches!(role, Some((Role::Staff | Role::Lead, false))) {
-        return view! {
-            <section class="card">
-                <h1>{t!(i18n, reports_title)}</h1>
-                <p class="error" data-report="not-allowed">{t!(i18n, dash_staff_only)}</p>
-            </section>
-        }
-        .into_any();
-    }
-    let staff = matches!(role, Some((Role::Staff, _)));
+    let repo =
+        match super::staff_or_lead::admitted(move || t_string!(i18n, reports_title).to_string()) {
+            Ok(repo) => repo,
+            Err(refused) => return refused,
+        };
+    let staff = repo.session().role == Role::Staff;
     let item = move |href: &'static str, action: &'static str, title: String, explain: String| {
         view! {
             <li>

@@ -47,6 +47,7 @@ pub fn StaffHome() -> impl IntoView {
     let repo = use_repo().expect("joined");
     let session = repo.session();
     let community = reading::community(&repo);
+    crate::read_ahead::start(&repo);
     let new_building = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = {

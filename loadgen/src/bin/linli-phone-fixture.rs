@@ -217,17 +217,11 @@ fn day_in_progress(g: &mut generate::Generated, staff: &Actor) -> anyhow::Result
     let first = g.buildings[0].clone();
     let crew = vec![g.volunteers[0].0.clone()];
     let who = Actor::new(crew[0].clone(), "phone-fixture", Role::Volunteer);
+    let plan = |kind, building: &str, title: &str, stops: &[StopPlan]| {
+        round::create(staff, at, kind, last, building, title, &[&crew[0]], stops)
+    };
 
-    let mut extra = round::create(
-        staff,
-        at,
-        RoundKind::Delivery,
-        last,
-        &first,
-        "补送",
-        &[&crew[0]],
-        &stops(5, 0),
-    )?;
+    let mut extra = plan(RoundKind::Delivery, &first, "补送", &stops(5, 0))?;
     let doors = ids(&extra)?;
     round::record(
         &mut extra,
@@ -267,14 +261,10 @@ fn day_in_progress(g: &mut generate::Generated, staff: &Actor) -> anyhow::Result
     )?;
     push_round(g, last, &first, RoundKind::Delivery, &crew, extra);
 
-    let mut testing = round::create(
-        staff,
-        at,
+    let mut testing = plan(
         RoundKind::TestingRegistration,
-        last,
         &first,
         "核酸登记",
-        &[&crew[0]],
         &stops(6, 0),
     )?;
     let homes = ids(&testing)?;
@@ -307,16 +297,7 @@ fn day_in_progress(g: &mut generate::Generated, staff: &Actor) -> anyhow::Result
     );
 
     if let Some(second) = g.buildings.get(1).cloned() {
-        let mut dis = round::create(
-            staff,
-            at,
-            RoundKind::Disinfection,
-            last,
-            &second,
-            "加消",
-            &[&crew[0]],
-            &stops(3, 2),
-        )?;
+        let mut dis = plan(RoundKind::Disinfection, &second, "加消", &stops(3, 2))?;
         let points = ids(&dis)?;
         for (p, times) in [(0, 2), (1, 1)] {
             for k in 0..times {
