@@ -217,8 +217,17 @@ fn day_in_progress(g: &mut generate::Generated, staff: &Actor) -> anyhow::Result
     let first = g.buildings[0].clone();
     let crew = vec![g.volunteers[0].0.clone()];
     let who = Actor::new(crew[0].clone(), "phone-fixture", Role::Volunteer);
-    let plan = |kind, building: &str, title: &str, stops: &[StopPlan]| {
-        round::create(staff, at, kind, last, building, title, &[&crew[0]], stops)
+    let plan = |kind, building: &str, title: &str, stops: &[StopPlan]| -> anyhow::Result<_> {
+        Ok(round::create(
+            staff,
+            at,
+            kind,
+            last,
+            building,
+            title,
+            &[&crew[0]],
+            stops,
+        )?)
     };
 
     let mut extra = plan(RoundKind::Delivery, &first, "补送", &stops(5, 0))?;
