@@ -34,6 +34,33 @@ fn figure(name: &'static str, value: String) -> impl IntoView {
     view! { <b class="num" data-figure=name>{value}</b> }
 }
 
+/// A bar per building with work of this kind: `pick` gives (done, a
+/// problem or overdue, total) from the building's day.
+fn bars(o: &Overview, pick: fn(&FieldDay) -> (usize, usize, usize)) -> Vec<Bar> {
+    o.buildings
+        .iter()
+        .filter_map(|b| {
+            let (done, problem, total) = pick(&b.line.field);
+            (total > 0).then(|| Bar {
+                key: b.line.building.clone(),
+                label: b.line.name.clone(),
+                total,
+                parts: vec![
+                    Part {
+                        value: done,
+                        class: "done",
+                    },
+                    Part {
+                        value: problem,
+                        class: "problem",
+                    },
+                ],
+                note: format!("{done}/{total}"),
+            })
+        })
+        .collect()
+}
+
 fn share(done: usize, of: usize) -> Option<f64> {
     (of > 0).then(|| done as f64 / of as f64)
 }
@@ -69,29 +96,9 @@ pub fn DashboardPage() -> impl IntoView {
         o.with(|o| {
             o.as_ref()
                 .map(|o| {
-                    o.buildings
-                        .iter()
-                        .filter(|b| b.line.field.deliveries.doors > 0)
-                        .map(|b| {
-                            let d = b.line.field.deliveries;
-                            Bar {
-                                key: b.line.building.clone(),
-                                label: b.line.name.clone(),
-                                total: d.doors,
-                                parts: vec![
-                                    Part {
-                                        value: d.done,
-                                        class: "done",
-                                    },
-                                    Part {
-                                        value: d.problems,
-                                        class: "problem",
-                                    },
-                                ],
-                                note: format!("{}/{}", d.done, d.doors),
-                            }
-                        })
-                        .collect()
+                    bars(o, |f| {
+                        (f.deliveries.done, f.deliveries.problems, f.deliveries.doors)
+                    })
                 })
                 .unwrap_or_default()
         })
@@ -100,29 +107,13 @@ pub fn DashboardPage() -> impl IntoView {
         o.with(|o| {
             o.as_ref()
                 .map(|o| {
-                    o.buildings
-                        .iter()
-                        .filter(|b| b.line.field.disinfection.points > 0)
-                        .map(|b| {
-                            let d = b.line.field.disinfection;
-                            Bar {
-                                key: b.line.building.clone(),
-                                label: b.line.name.clone(),
-                                total: d.points,
-                                parts: vec![
-                                    Part {
-                                        value: d.done,
-                                        class: "done",
-                                    },
-                                    Part {
-                                        value: d.overdue,
-                                        class: "problem",
-                                    },
-                                ],
-                                note: format!("{}/{}", d.done, d.points),
-                            }
-                        })
-                        .collect()
+                    bars(o, |f| {
+                        (
+                            f.disinfection.done,
+                            f.disinfection.overdue,
+                            f.disinfection.points,
+                        )
+                    })
                 })
                 .unwrap_or_default()
         })
