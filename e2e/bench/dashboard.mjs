@@ -15,8 +15,8 @@
 // Prints JSON.
 //
 //   LINLI_SERVER_BIN=… LINLI_DIST=… node bench/dashboard.mjs FIXTURE.json [RUNS]
-import { launch, phone, untilControlled } from "../lib/browser.mjs";
-import { loadFixture, readFixture } from "../lib/fixture.mjs";
+import { launch } from "../lib/browser.mjs";
+import { offlinePhoneWith, readFixture } from "../lib/fixture.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
 const [fixturePath, runsArg] = process.argv.slice(2);
@@ -51,13 +51,7 @@ const median = (xs) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.le
 const relay = await startRelay();
 const browser = await launch();
 try {
-  const context = await phone(browser);
-  const page = await context.newPage();
-  await page.goto(relay.url);
-  await page.getByRole("heading", { level: 1 }).first().waitFor();
-  await untilControlled(page);
-  await loadFixture(page, fixture);
-  await context.setOffline(true);
+  const { context, page } = await offlinePhoneWith(browser, relay, fixture);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   // The last day of the generated rounds: a full day of work to count.

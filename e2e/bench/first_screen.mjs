@@ -4,8 +4,8 @@
 // no network at all, at 4× CPU throttling (CDP). Prints JSON.
 //
 //   LINLI_SERVER_BIN=… LINLI_DIST=… node bench/first_screen.mjs FIXTURE.json SELECTOR [RUNS]
-import { launch, phone, untilControlled } from "../lib/browser.mjs";
-import { loadFixture, readFixture } from "../lib/fixture.mjs";
+import { launch } from "../lib/browser.mjs";
+import { offlinePhoneWith, readFixture } from "../lib/fixture.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
 const [fixturePath, selector, runsArg] = process.argv.slice(2);
@@ -15,13 +15,8 @@ const fixture = readFixture(fixturePath);
 const relay = await startRelay();
 const browser = await launch();
 try {
-  const context = await phone(browser);
-  const page = await context.newPage();
-  await page.goto(relay.url);
-  await page.getByRole("heading", { level: 1 }).first().waitFor();
-  await untilControlled(page);
   // What the app would have written: the session and every document's snapshot.
-  await loadFixture(page, fixture);
+  const { context, page } = await offlinePhoneWith(browser, relay, fixture);
   // Marks when the selector first matches, in ms since navigation started.
   await context.addInitScript((sel) => {
     new MutationObserver((_, observer) => {
@@ -31,7 +26,6 @@ try {
       }
     }).observe(document, { childList: true, subtree: true });
   }, selector);
-  await context.setOffline(true);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   const times = [];

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { phone, untilControlled } from "./browser.mjs";
 
 /** Runs the fixture generator; returns the parsed fixture. */
 export function makeFixture(role, { small = false } = {}) {
@@ -43,4 +44,17 @@ export async function loadFixture(page, fixture) {
     });
     db.close();
   }, fixture);
+}
+
+/** A new phone holding the fixture, offline: what it shows from its last
+ * sync, with no network at all. Returns its context and page. */
+export async function offlinePhoneWith(browser, relay, fixture) {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(relay.url);
+  await page.getByRole("heading", { level: 1 }).first().waitFor();
+  await untilControlled(page);
+  await loadFixture(page, fixture);
+  await context.setOffline(true);
+  return { context, page };
 }

@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { go, inBothLanguages, launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
+import { go, inBothLanguages, launch, phone, screenshot } from "../lib/browser.mjs";
 import { addBuilding, createCommunity, inviteLink, join, planRound, record, untilSynced } from "../lib/community.mjs";
-import { loadFixture, makeFixture } from "../lib/fixture.mjs";
+import { makeFixture, offlinePhoneWith } from "../lib/fixture.mjs";
 import { documents, expectedDashboard } from "../lib/progress.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
@@ -29,19 +29,6 @@ async function figures(scope) {
   return scope.evaluate((root) =>
     Object.fromEntries([...root.querySelectorAll("[data-figure]")].map((e) => [e.dataset.figure, e.textContent.trim()]))
   );
-}
-
-/** A phone holding the fixture, offline, showing the dashboard of `day`. */
-async function phoneWith(relay, fixture) {
-  const context = await phone(browser);
-  const page = await context.newPage();
-  await page.goto(relay.url);
-  await page.getByRole("heading", { level: 1 }).first().waitFor();
-  await untilControlled(page);
-  await loadFixture(page, fixture);
-  // What the phone shows from its last sync, with no network at all.
-  await context.setOffline(true);
-  return { context, page };
 }
 
 /** Compares every figure on the page with the independent count. */
@@ -69,7 +56,7 @@ describe("progress dashboard and reports", () => {
     const [first, last] = [days[0], days[days.length - 1]];
     const relay = await startRelay();
     try {
-      const { context, page } = await phoneWith(relay, fixture);
+      const { context, page } = await offlinePhoneWith(browser, relay, fixture);
       await go(page, `/dashboard?day=${last}`);
       const expected = expectedDashboard(docs, last);
       // The day in progress has something of everything to count.
@@ -159,7 +146,7 @@ describe("progress dashboard and reports", () => {
     const day = [...new Set(docs.rounds.map((r) => r.date))].sort().pop();
     const relay = await startRelay();
     try {
-      const { context, page } = await phoneWith(relay, fixture);
+      const { context, page } = await offlinePhoneWith(browser, relay, fixture);
       await go(page, `/dashboard?day=${day}`);
       const expected = expectedDashboard(docs, day, { only: fixture.session.building });
       assert.equal(expected.order.length, 1);
