@@ -15,7 +15,8 @@ use qrcode::render::unicode::Dense1x2;
 
 use crate::api::{invite_fields, join_link};
 use crate::secret;
-use crate::storage::{NewDevice, NewInvite, Registration, Storage, Write};
+use crate::storage::{Database, Moved, NewDevice, NewInvite, Record, Registration, Storage, Write};
+use linli_shared::sync::ChunkKey;
 
 pub fn create_community(storage: &dyn Storage, name: &str) -> anyhow::Result<String> {
     let name = name.trim();
@@ -262,4 +263,58 @@ mod tests {
         assert_eq!(iso(0), "1970-01-01T00:00Z");
         assert_eq!(iso(1_796_000_000_000), "2026-11-30T00:53Z");
     }
+}
+
+/// `linli-server migrate`: copies every row of `from` into `to` in one
+/// transaction, then checks that each arrived (communities, devices,
+/// invites by their effect, registrations, and every chunk of every
+/// document).
+pub fn migrate(from: &Database, to: &Database) -> anyhow::Result<Moved> {
+    if from == to {
+        bail!("--from and --to are the same database");
+    }
+    let source = from.open()?;
+    let target = to.open()?;
+    eprintln!("copying {from} → {to}");
+    let moved = target
+        .import(&mut |sink| source.export(sink))
+        .with_context(|| format!("copying into {to}; nothing was written there"))?;
+    let mut missing = Vec::new();
+    let mut chunks: std::collections::BTreeMap<DocumentId, Vec<ChunkKey>> = Default::default();
+    source.export(&mut |record| {
+        let there = match &record {
+            Record::Community(c) => target.community(&c.id)?.is_some(),
+            Record::Device { device, .. } => target.device(&device.id)?.is_some(),
+            Record::Document(r) => target.registration(&r.document)?.is_some(),
+            Record::Invite { .. } => true,
+            Record::Chunk { document, chunk } => {
+                chunks.entry(*document).or_default().push(chunk.key.clone());
+                true
+            }
+        };
+        if !there {
+            missing.push(format!("{record:?}").chars().take(80).collect::<String>());
+        }
+        Ok(())
+    })?;
+    for (document, keys) in chunks {
+        let stored: Vec<ChunkKey> = target
+            .load_chunks(&document)?
+            .into_iter()
+            .map(|c| c.key)
+            .collect();
+        for key in keys {
+            if !stored.contains(&key) {
+                missing.push(format!("chunk {} of {document}", key.0));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        bail!(
+            "{} rows did not arrive in {to}, the first: {}",
+            missing.len(),
+            missing[0]
+        );
+    }
+    Ok(moved)
 }

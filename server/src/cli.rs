@@ -17,6 +17,13 @@ pub struct Cli {
     #[arg(long, global = true, env = "LINLI_DATA", default_value = "./data")]
     pub data: PathBuf,
 
+    /// Where the relay keeps everything: `sqlite:PATH` (one relay) or
+    /// `postgres://user:password@host:5432/database` (several relays
+    /// sharing one database). Default: SQLite in --data. Every subcommand
+    /// uses it.
+    #[arg(long, global = true, env = "LINLI_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -37,6 +44,18 @@ pub enum Command {
     /// Devices that joined a community.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// Copies everything from one database to another (say from the SQLite
+    /// of one relay to the PostgreSQL of several), in one transaction, and
+    /// checks that every row arrived. Stop the relays first. Running it
+    /// again after an interruption is safe.
+    Migrate {
+        /// `sqlite:PATH` or `postgres://…`.
+        #[arg(long)]
+        from: String,
+        /// `sqlite:PATH` or `postgres://…`.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// Whom an invite or a token is for.

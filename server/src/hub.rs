@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::metrics::Metrics;
 use crate::secret;
-use crate::storage::{Device, Registration, Storage, Write};
+use crate::storage::{Device, Listener, Notice, Registration, Storage, Write};
 
 /// Most events taken into one batch.
 const BATCH: usize = 512;
@@ -80,6 +80,8 @@ pub enum HubEvent {
     Tick,
     /// Pass the changes of the last moments on to the other phones.
     Flush,
+    /// Another relay sharing the storage committed something.
+    Elsewhere(Notice),
 }
 
 /// A handle to the hub thread.
@@ -100,9 +102,23 @@ impl Hub {
     pub fn start(storage: Arc<dyn Storage>, metrics: Arc<Metrics>) -> Self {
         let (tx, rx) = mpsc::channel(8192);
         let peer_id = format!("linli-relay-{}", secret::new_id());
+        let listener = HubListener(tx.downgrade());
         std::thread::Builder::new()
             .name("sync-hub".into())
-            .spawn(move || HubThread::new(peer_id, storage, metrics).run(rx))
+            .spawn(move || {
+                // Off the async threads: a backend may block to connect.
+                match storage.listen(Box::new(listener)) {
+                    Ok(true) => tracing::info!("listening for other relays' changes"),
+                    Ok(false) => {}
+                    Err(e) => {
+                        // Phones of this relay still sync with each other;
+                        // a stalled sync restarts and reads storage again.
+                        metrics.storage_errors.fetch_add(1, Relaxed);
+                        tracing::error!(error = %e, "cannot hear other relays' changes");
+                    }
+                }
+                HubThread::new(peer_id, storage, metrics).run(rx)
+            })
             .expect("starting the sync hub thread");
         let flusher = tx.downgrade();
         tokio::spawn(async move {
@@ -134,6 +150,22 @@ impl Hub {
     pub async fn send(&self, event: HubEvent) {
         // The hub only stops with the process.
         let _ = self.tx.send(event).await;
+    }
+}
+
+/// Passes other relays' notices into the hub, for as long as it runs.
+struct HubListener(mpsc::WeakSender<HubEvent>);
+
+impl Listener for HubListener {
+    fn notice(&mut self, notice: Notice) -> bool {
+        match self.0.upgrade() {
+            Some(tx) => tx.blocking_send(HubEvent::Elsewhere(notice)).is_ok(),
+            None => false,
+        }
+    }
+
+    fn listening(&self) -> bool {
+        self.0.upgrade().is_some()
     }
 }
 
@@ -320,6 +352,7 @@ impl HubThread {
                 Vec::new()
             }
             HubEvent::Approved { device } => self.approve_device(&device),
+            HubEvent::Elsewhere(notice) => self.elsewhere(notice),
             HubEvent::Flush => self.engine.handle(Event::Flush, &mut self.gate),
             HubEvent::Tick => {
                 self.ticks += 1;
@@ -521,6 +554,58 @@ impl HubThread {
             effects.extend(self.engine.offer(conn, document, &mut self.gate));
         }
         effects
+    }
+
+    /// What another relay sharing the storage committed: its phones' changes
+    /// reach the phones here; scopes, approvals and revocations take effect
+    /// here as they would had they been made here.
+    fn elsewhere(&mut self, notice: Notice) -> Vec<Effect> {
+        match notice {
+            Notice::Stored(document) => self.read_again(document),
+            Notice::Scope(document) => {
+                self.gate.registry.remove(&document);
+                let mut effects = Vec::new();
+                for conn in self.refused.remove(&document).unwrap_or_default() {
+                    effects.extend(self.engine.offer(conn, document, &mut self.gate));
+                }
+                effects
+            }
+            Notice::Approved(device) => self.approve_device(&device),
+            Notice::Revoked(device) => {
+                self.poll_revocations();
+                self.close_device(&device);
+                Vec::new()
+            }
+            Notice::Missed => {
+                // Whatever happened meanwhile is in storage: read it all.
+                self.gate.registry.clear();
+                self.poll_revocations();
+                let held: Vec<DocumentId> = self.engine.documents().collect();
+                held.into_iter()
+                    .flat_map(|document| self.read_again(document))
+                    .collect()
+            }
+        }
+    }
+
+    /// Brings a document held in memory up to date with storage.
+    fn read_again(&mut self, document: DocumentId) -> Vec<Effect> {
+        let Some(known) = self.engine.stored_chunks(&document) else {
+            return Vec::new();
+        };
+        match self.storage.load_chunks_except(&document, &known) {
+            Ok(chunks) => self
+                .engine
+                .stored_elsewhere(document, chunks, &mut self.gate),
+            Err(e) => {
+                // Read afresh when next wanted; the phones' stalled syncs
+                // restart meanwhile.
+                self.metrics.storage_errors.fetch_add(1, Relaxed);
+                tracing::error!(document = %document, error = %e, "reading another relay's change");
+                self.engine.forget(&document);
+                Vec::new()
+            }
+        }
     }
 
     /// Revocations made by the admin command line (another process) or

@@ -14,6 +14,7 @@
 mod app_bench;
 mod dist;
 mod fuzz;
+mod postgres;
 mod relay_bench;
 mod run;
 mod sh;

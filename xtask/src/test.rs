@@ -98,19 +98,32 @@ pub fn test() -> anyhow::Result<()> {
             ],
         ),
     ));
-    steps.push(step(
-        "host tests",
-        cmd(
-            "cargo",
-            [
-                "test",
-                "--workspace",
-                "--exclude",
-                "linli-app",
-                "--no-fail-fast",
-            ],
-        ),
-    ));
+    // The relay's storage suite and its several-relays test run against
+    // PostgreSQL as well as SQLite: a local server for the host tests.
+    let start = Instant::now();
+    match crate::postgres::Postgres::start().and_then(|pg| crate::postgres::check(&pg).map(|()| pg))
+    {
+        Ok(pg) => {
+            let mut host = cmd(
+                "cargo",
+                [
+                    "test",
+                    "--workspace",
+                    "--exclude",
+                    "linli-app",
+                    "--no-fail-fast",
+                ],
+            );
+            host.env("LINLI_TEST_POSTGRES", &pg.url);
+            steps.push(step("host tests (SQLite and PostgreSQL)", host));
+        }
+        Err(e) => steps.push(Step {
+            name: "host tests (SQLite and PostgreSQL)",
+            ok: false,
+            secs: start.elapsed().as_secs_f64(),
+            summaries: vec![format!("starting PostgreSQL: {e:#}")],
+        }),
+    }
 
     // One cargo invocation for both packages, so dependencies shared by the
     // app and the model compile once: the app's shell in headless Chromium

@@ -134,7 +134,7 @@ pub fn e2e_node_modules() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     sh::output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }
 

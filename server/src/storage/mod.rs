@@ -5,14 +5,28 @@
 //!
 //! - [`records`]: communities, devices, invites, the document registry.
 //! - [`sqlite`]: the SQLite backend.
+//! - [`postgres`]: the PostgreSQL backend, which several relays share.
+//! - [`database`]: `--database`: which backend, where.
+//! - [`notice`]: what one relay's writes tell the others sharing its storage.
 
+pub mod database;
+pub mod notice;
+pub mod postgres;
 pub mod records;
 pub mod sqlite;
 
 use linli_shared::sync::{ChunkKey, DocumentId, Scope, StoredChunk};
 
-pub use records::{Community, Device, Invite, NewDevice, NewInvite, Redeemed, Registration};
+pub use database::Database;
+pub use notice::{Listener, Notice};
+pub use postgres::PostgresStorage;
+pub use records::{
+    Community, Device, Invite, Moved, NewDevice, NewInvite, Record, Redeemed, Registration,
+};
 pub use sqlite::SqliteStorage;
+
+/// Where an import's records go, one at a time.
+pub type Sink<'a> = dyn FnMut(Record) -> Result<(), StorageError> + 'a;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -23,6 +37,8 @@ pub enum StorageError {
     },
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("postgresql: {0}")]
+    Postgres(#[from] ::postgres::Error),
     #[error("the database was written by a newer relay (schema {found}, this relay knows {known})")]
     TooNew { found: usize, known: usize },
     #[error("no community {0}")]
@@ -65,6 +81,18 @@ pub trait Storage: Send + Sync + 'static {
 
     // Documents.
     fn load_chunks(&self, document: &DocumentId) -> Result<Vec<StoredChunk>, StorageError>;
+    /// The document's stored chunks other than `known` (what another relay
+    /// wrote since this one read it), in the order [`Storage::load_chunks`]
+    /// gives them.
+    fn load_chunks_except(
+        &self,
+        document: &DocumentId,
+        known: &[ChunkKey],
+    ) -> Result<Vec<StoredChunk>, StorageError> {
+        let mut chunks = self.load_chunks(document)?;
+        chunks.retain(|c| !known.contains(&c.key));
+        Ok(chunks)
+    }
     /// All writes or none (a crash mid-batch leaves the batch unwritten).
     fn write(&self, batch: &[Write]) -> Result<(), StorageError>;
 
@@ -125,4 +153,25 @@ pub trait Storage: Send + Sync + 'static {
         token_hash: &str,
         now: i64,
     ) -> Result<Result<Redeemed, RedeemError>, StorageError>;
+
+    // Several relays.
+    /// Tells `listener` (from a thread of the backend's) what other relays
+    /// sharing this storage commit, until it stops listening. Returns false
+    /// when no other relay can share it (SQLite: one relay per file).
+    fn listen(&self, listener: Box<dyn Listener>) -> Result<bool, StorageError> {
+        let _ = listener;
+        Ok(false)
+    }
+
+    // Moving a deployment.
+    /// Every row, parents before children: communities, devices, invites,
+    /// documents, then chunks (snapshots first).
+    fn export(&self, sink: &mut Sink<'_>) -> Result<(), StorageError>;
+    /// Writes what `feed` passes to its sink, all in one transaction; rows
+    /// already here (same id, token, code or chunk) are kept as they are, so
+    /// an interrupted move can be run again.
+    fn import(
+        &self,
+        feed: &mut dyn FnMut(&mut Sink<'_>) -> Result<(), StorageError>,
+    ) -> Result<Moved, StorageError>;
 }

@@ -11,8 +11,8 @@ use linli_shared::sync::{ChunkKind, DocumentId, Scope, StoredChunk};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    Community, Device, Invite, NewDevice, NewInvite, RedeemError, Redeemed, Registration, Storage,
-    StorageError, Write,
+    Community, Device, Invite, Moved, NewDevice, NewInvite, Record, RedeemError, Redeemed,
+    Registration, Sink, Storage, StorageError, Write,
 };
 use crate::secret;
 
@@ -504,6 +504,200 @@ impl Storage for SqliteStorage {
         tx.commit()?;
         Ok(Ok(Redeemed { device, community }))
     }
+
+    fn export(&self, sink: &mut Sink<'_>) -> Result<(), StorageError> {
+        let registered: Vec<String> = {
+            let conn = self.lock();
+            for c in conn
+                .prepare("SELECT id, name, created_at FROM communities ORDER BY created_at, id")?
+                .query_map([], |r| {
+                    Ok(Community {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        created_at: r.get(2)?,
+                    })
+                })?
+            {
+                sink(Record::Community(c?))?;
+            }
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {DEVICE_COLUMNS}, token_hash, approved_at, approved_by
+                 FROM devices ORDER BY created_at, id"
+            ))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    device_row(r)?,
+                    r.get::<_, String>(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                ))
+            })?;
+            for row in rows {
+                let (d, token_hash, approved_at, approved_by) = row?;
+                sink(Record::Device {
+                    device: device(d)?,
+                    token_hash,
+                    approved_at,
+                    approved_by,
+                })?;
+            }
+            let mut stmt = conn.prepare(
+                "SELECT id, community, role, building, uses_left, expires_at, approval,
+                        code_hash, created_at, created_by, revoked_at
+                 FROM invites ORDER BY created_at, id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    Invite {
+                        id: r.get(0)?,
+                        community: r.get(1)?,
+                        role: Role::Volunteer,
+                        building: r.get(3)?,
+                        uses_left: u32::try_from(r.get::<_, i64>(4)?.max(0)).unwrap_or(u32::MAX),
+                        expires_at: r.get(5)?,
+                        approval: r.get(6)?,
+                    },
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<i64>>(10)?,
+                ))
+            })?;
+            for row in rows {
+                let (mut invite, role_text, code_hash, created_at, created_by, revoked_at) = row?;
+                invite.role = role(role_text)?;
+                sink(Record::Invite {
+                    invite,
+                    code_hash,
+                    created_at,
+                    created_by,
+                    revoked_at,
+                })?;
+            }
+            conn.prepare("SELECT id FROM documents ORDER BY created_at, id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        };
+        for id in registered {
+            let document = parse_document(&id)?;
+            let registration = self.registration(&document)?.ok_or_else(|| {
+                StorageError::Damaged(format!("registration of {document} vanished"))
+            })?;
+            sink(Record::Document(registration))?;
+        }
+        let documents: Vec<String> = self
+            .lock()
+            .prepare("SELECT DISTINCT document FROM chunks ORDER BY document")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in documents {
+            let document = parse_document(&id)?;
+            for chunk in self.load_chunks(&document)? {
+                sink(Record::Chunk { document, chunk })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn import(
+        &self,
+        feed: &mut dyn FnMut(&mut Sink<'_>) -> Result<(), StorageError>,
+    ) -> Result<Moved, StorageError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let mut moved = Moved::default();
+        feed(&mut |record| {
+            let new = import_one(&tx, &record)?;
+            moved.count(&record, new);
+            Ok(())
+        })?;
+        tx.commit()?;
+        Ok(moved)
+    }
+}
+
+fn parse_document(id: &str) -> Result<DocumentId, StorageError> {
+    id.parse()
+        .map_err(|e| StorageError::Damaged(format!("document id {id:?}: {e}")))
+}
+
+/// Writes one record unless it is there already; true when written.
+fn import_one(conn: &Connection, record: &Record) -> Result<bool, StorageError> {
+    let n = match record {
+        Record::Community(c) => conn.execute(
+            "INSERT OR IGNORE INTO communities (id, name, created_at) VALUES (?1, ?2, ?3)",
+            params![c.id, c.name, c.created_at],
+        )?,
+        Record::Device {
+            device: d,
+            token_hash,
+            approved_at,
+            approved_by,
+        } => conn.execute(
+            "INSERT OR IGNORE INTO devices (id, community, role, building, name, token_hash,
+                 created_at, revoked_at, pending, approved_at, approved_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                d.id,
+                d.community,
+                d.role.as_str(),
+                d.building,
+                d.name,
+                token_hash,
+                d.created_at,
+                d.revoked_at,
+                d.pending,
+                approved_at,
+                approved_by
+            ],
+        )?,
+        Record::Invite {
+            invite: i,
+            code_hash,
+            created_at,
+            created_by,
+            revoked_at,
+        } => conn.execute(
+            "INSERT OR IGNORE INTO invites (id, community, role, building, code_hash, uses_left,
+                 expires_at, created_at, created_by, revoked_at, approval)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                i.id,
+                i.community,
+                i.role.as_str(),
+                i.building,
+                code_hash,
+                i.uses_left,
+                i.expires_at,
+                created_at,
+                created_by,
+                revoked_at,
+                i.approval
+            ],
+        )?,
+        Record::Document(r) => conn.execute(
+            "INSERT OR IGNORE INTO documents (id, community, scope, creator, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                r.document.to_string(),
+                r.community,
+                serde_json::to_string(&r.scope).expect("scopes serialise"),
+                r.creator,
+                r.created_at
+            ],
+        )?,
+        Record::Chunk { document, chunk } => conn.execute(
+            "INSERT OR IGNORE INTO chunks (document, key, kind, bytes) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                document.to_string(),
+                chunk.key.0,
+                chunk.kind.as_str(),
+                chunk.bytes
+            ],
+        )?,
+    };
+    Ok(n == 1)
 }
 
 /// The invite behind a code, if it may still be used.

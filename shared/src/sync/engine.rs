@@ -262,6 +262,42 @@ struct Doc {
 }
 
 impl Doc {
+    /// Applies a stored chunk and remembers it, so that a compaction
+    /// replaces it.
+    fn take_in(&mut self, document: DocumentId, chunk: StoredChunk, out: &mut Vec<Effect>) {
+        let loaded = if intact(&chunk.bytes) {
+            self.doc.load_incremental(&chunk.bytes).map_err(|_| ())
+        } else {
+            Err(())
+        };
+        match loaded {
+            Ok(_) => match chunk.kind {
+                ChunkKind::Incremental => self.chunks.push((chunk.key, chunk.bytes.len())),
+                ChunkKind::Snapshot => {
+                    // An older snapshot (left by a crash mid-compaction, or
+                    // another relay's) is folded into the next compaction.
+                    if let Some((old, _)) = self.snapshot.take() {
+                        self.chunks.push((old, 0));
+                    }
+                    self.snapshot = Some((chunk.key, chunk.bytes.len()));
+                }
+            },
+            Err(_) => out.push(Effect::CorruptChunk {
+                document,
+                key: chunk.key,
+            }),
+        }
+    }
+
+    /// Every stored chunk this document was read from or wrote.
+    fn chunk_keys(&self) -> Vec<ChunkKey> {
+        self.chunks
+            .iter()
+            .chain(self.snapshot.iter())
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
     fn new(now: Millis) -> Self {
         Self {
             doc: AutoCommit::new(),
@@ -354,6 +390,61 @@ impl Engine {
                 c.documents.remove(document);
             }
         }
+    }
+
+    /// The documents in memory.
+    pub fn documents(&self) -> impl Iterator<Item = DocumentId> + '_ {
+        self.docs.keys().copied()
+    }
+
+    /// Relay: the stored chunks a loaded document holds, or `None` when it
+    /// is not in memory (nothing to bring up to date: it is read from
+    /// storage when next wanted).
+    pub fn stored_chunks(&self, id: &DocumentId) -> Option<Vec<ChunkKey>> {
+        self.docs
+            .get(id)
+            .filter(|d| d.loading.is_none())
+            .map(Doc::chunk_keys)
+    }
+
+    /// Relay: chunks another relay sharing the storage wrote (those not in
+    /// [`Engine::stored_chunks`]). They are on disk already, so nothing is
+    /// saved again; what they add reaches this relay's phones of the
+    /// document at the next [`Event::Flush`] (or at once, without
+    /// coalescing).
+    pub fn stored_elsewhere(
+        &mut self,
+        document: DocumentId,
+        chunks: Vec<StoredChunk>,
+        gate: &mut dyn Gate,
+    ) -> Vec<Effect> {
+        let mut out = Vec::new();
+        let Some(d) = self.docs.get_mut(&document).filter(|d| d.loading.is_none()) else {
+            return out;
+        };
+        let known = d.chunk_keys();
+        let before = d.doc.get_heads();
+        let all_saved = before == d.saved_heads;
+        for chunk in chunks {
+            if !known.contains(&chunk.key) {
+                d.take_in(document, chunk, &mut out);
+            }
+        }
+        if d.doc.get_heads() == before {
+            return out;
+        }
+        if all_saved {
+            d.saved_heads = d.doc.get_heads();
+            out.push(Effect::Changed { document });
+        } else {
+            self.after_change(document, &mut out);
+        }
+        if self.config.coalesce {
+            self.changed.insert(document);
+        } else {
+            self.deliver_to_others(document, None, gate, &mut out);
+        }
+        out
     }
 
     /// A phone starts a new document (already loaded: it has no past).
@@ -634,28 +725,7 @@ impl Engine {
             return;
         };
         for chunk in chunks {
-            let loaded = if intact(&chunk.bytes) {
-                d.doc.load_incremental(&chunk.bytes).map_err(|_| ())
-            } else {
-                Err(())
-            };
-            match loaded {
-                Ok(_) => match chunk.kind {
-                    ChunkKind::Incremental => d.chunks.push((chunk.key, chunk.bytes.len())),
-                    ChunkKind::Snapshot => {
-                        // An older snapshot left by a crash mid-compaction
-                        // is folded into the next compaction.
-                        if let Some((old, _)) = d.snapshot.take() {
-                            d.chunks.push((old, 0));
-                        }
-                        d.snapshot = Some((chunk.key, chunk.bytes.len()));
-                    }
-                },
-                Err(_) => out.push(Effect::CorruptChunk {
-                    document,
-                    key: chunk.key,
-                }),
-            }
+            d.take_in(document, chunk, out);
         }
         d.saved_heads = d.doc.get_heads();
         if d.opened {
