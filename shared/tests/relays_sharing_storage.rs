@@ -288,7 +288,7 @@ impl World {
         };
         (0..doc.length(&list))
             .filter_map(|i| match doc.get(&list, i).unwrap() {
-                Some((Value::Scalar(s), _)) => s.to_str().map(str::to_owned),
+                Some((Value::Scalar(s), _)) => s.as_str().map(str::to_owned),
                 _ => None,
             })
             .collect()
@@ -342,7 +342,7 @@ fn scenario(seed: u64) {
         for _ in 0..w.rng.below(40) {
             w.step();
         }
-        if n == 15 && seed % 2 == 0 {
+        if n == 15 && seed.is_multiple_of(2) {
             // Relay 1 dies (its memory with it): its phones reconnect to
             // relay 0, which has everything relay 1 committed.
             w.relays[1].alive = false;
@@ -359,7 +359,7 @@ fn scenario(seed: u64) {
                 }
             }
         }
-        if n == 20 && seed % 2 == 1 {
+        if n == 20 && !seed.is_multiple_of(2) {
             // Relay 1 misses every notice waiting for it, then hears that
             // it missed some: it reads again what it holds.
             w.relays[1].notices.clear();

@@ -111,7 +111,10 @@ async fn run(repo: Repo, mut wake: mpsc::UnboundedReceiver<()>) {
     }
 }
 
-fn sync_url(token: &str) -> String {
+/// The community rides along only so that a load balancer in front of
+/// several relays can send a community's phones to the same relay (the
+/// relay itself goes by the token).
+fn sync_url(token: &str, community: &str) -> String {
     let location = window().location();
     let protocol = if location.protocol().unwrap_or_default() == "https:" {
         "wss:"
@@ -119,13 +122,13 @@ fn sync_url(token: &str) -> String {
         "ws:"
     };
     let host = location.host().unwrap_or_default();
-    format!("{protocol}//{host}/sync?token={token}")
+    format!("{protocol}//{host}/sync?community={community}&token={token}")
 }
 
 /// One connection, from open to close. Returns whether the relay let us join.
 async fn connect_once(repo: &Repo) -> bool {
-    let token = repo.session().token;
-    let Ok(socket) = web_sys::WebSocket::new(&sync_url(&token)) else {
+    let session = repo.session();
+    let Ok(socket) = web_sys::WebSocket::new(&sync_url(&session.token, &session.community)) else {
         return false;
     };
     socket.set_binary_type(web_sys::BinaryType::Arraybuffer);

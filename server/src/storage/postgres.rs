@@ -81,7 +81,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// Relays starting together migrate one at a time.
-const MIGRATION_LOCK: i64 = 0x6c69_6e6c_69;
+const MIGRATION_LOCK: i64 = 0x006c_696e_6c69;
 /// Connections kept open for the next query.
 const IDLE: usize = 16;
 
@@ -123,7 +123,7 @@ impl PostgresStorage {
 
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<usize, StorageError> {
-        self.with(|c| version(c))
+        self.with(version)
     }
 
     fn idle(&self) -> MutexGuard<'_, Vec<Client>> {

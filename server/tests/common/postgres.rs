@@ -26,8 +26,19 @@ pub fn server() -> Option<String> {
     }
 }
 
+/// Runs blocking database calls from a test's async code too (the
+/// synchronous client refuses to run on an async thread).
+/// On a thread of its own: the test's own thread may be driving the runtime.
+pub fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().expect("a database call panicked"))
+}
+
 impl TestDatabase {
     pub fn create(admin: &str) -> Self {
+        blocking(|| Self::create_now(admin))
+    }
+
+    fn create_now(admin: &str) -> Self {
         let name = format!(
             "linli_test_{}",
             linli_server::secret::new_id().to_lowercase()
@@ -45,11 +56,13 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Ok(mut c) = Client::connect(&self.admin, NoTls) {
-            let _ = c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
+        blocking(|| {
+            if let Ok(mut c) = Client::connect(&self.admin, NoTls) {
+                let _ = c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ));
+            }
+        });
     }
 }

@@ -1,0 +1,341 @@
+//! Several relays on one PostgreSQL, as real processes: phones on different
+//! relays converge; one relay is killed (`kill -9`) while every phone
+//! writes, its phones reconnect to the other, and nothing is lost; a device
+//! revoked on one relay's side is cut off on the other; a deployment moves
+//! from SQLite to PostgreSQL with `linli-server migrate` and its phones go on
+//! with the same tokens.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::postgres::{TestDatabase, blocking, server};
+use linli_loadgen::{Phone, document_named, sync_url};
+use linli_server::storage::{PostgresStorage, Storage};
+use linli_shared::sync::DocumentId;
+
+const BIN: &str = env!("CARGO_BIN_EXE_linli-server");
+
+/// A command of the relay's, on `database`; returns what it printed.
+fn admin(database: &str, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(["--database", database])
+        .args(args)
+        .env("LINLI_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// `linli-server serve` on a free port; returns it and its base URL.
+fn serve(database: &str) -> (Child, String) {
+    let dist = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--database", database])
+        .args(["serve", "--listen", "127.0.0.1:0", "--dist"])
+        .arg(dist.path())
+        .arg("--exit-on-stdin-close")
+        .env("LINLI_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, url)
+}
+
+fn stop(mut relay: Child) {
+    drop(relay.stdin.take());
+    relay.wait().unwrap();
+}
+
+fn staff_tokens(database: &str, community: &str, n: usize) -> Vec<String> {
+    admin(
+        database,
+        &[
+            "token",
+            "create",
+            "--community",
+            community,
+            "--role",
+            "staff",
+            "--count",
+            &n.to_string(),
+        ],
+    )
+    .lines()
+    .map(str::to_owned)
+    .collect()
+}
+
+fn stored_events(database: &str, id: &DocumentId) -> Vec<String> {
+    let chunks = blocking(|| {
+        PostgresStorage::connect(database)
+            .unwrap()
+            .load_chunks(id)
+            .unwrap()
+    });
+    let mut doc = automerge::AutoCommit::new();
+    for chunk in chunks {
+        doc.load_incremental(&chunk.bytes).unwrap();
+    }
+    let Ok(Some((_, list))) = automerge::ReadDoc::get(&doc, automerge::ROOT, "events") else {
+        return Vec::new();
+    };
+    (0..automerge::ReadDoc::length(&doc, &list))
+        .filter_map(|i| match automerge::ReadDoc::get(&doc, &list, i) {
+            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phones_on_two_relays_converge_and_one_relay_dying_loses_nothing() {
+    let Some(admin_url) = server() else { return };
+    let db = TestDatabase::create(&admin_url);
+    let database = db.url.clone();
+    let community = admin(&database, &["community", "create", "--name", "两台中继"]);
+    let tokens = staff_tokens(&database, &community, 4);
+    let (relay_a, url_a) = serve(&database);
+    let (relay_b, url_b) = serve(&database);
+    let round = document_named("a round on two relays");
+
+    // Phones 0 and 1 on relay A, 2 and 3 on relay B.
+    let mut phones = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let mut phone = Phone::new(&format!("phone-{i}"));
+        phone.open(round);
+        let url = if i < 2 { &url_a } else { &url_b };
+        phone.connect(&sync_url(url, token)).await.unwrap();
+        phones.push(phone);
+    }
+    phones[0].create(round, "round planned on A").await;
+    phones[0]
+        .settle(&[round], Duration::from_secs(10))
+        .await
+        .unwrap();
+    for phone in &mut phones[1..] {
+        assert!(
+            phone
+                .pump_until(Duration::from_secs(10), |p| !p.events(&round).is_empty())
+                .await,
+            "{} got the round planned on the other relay",
+            phone.name
+        );
+    }
+
+    // One change on B reaches A's phones (the time is measured in the
+    // benchmark, not asserted here).
+    phones[3].record(round, "door 301 delivered on B").await;
+    let started = Instant::now();
+    assert!(
+        phones[0]
+            .pump_until(Duration::from_secs(10), |p| p
+                .events(&round)
+                .iter()
+                .any(|e| e == "door 301 delivered on B"))
+            .await
+    );
+    eprintln!("B → A in {:?}", started.elapsed());
+
+    // Everyone writes; relay A is killed in the middle of it.
+    let mut written: Vec<String> = vec![
+        "round planned on A".into(),
+        "door 301 delivered on B".into(),
+    ];
+    let writers: Vec<_> = phones
+        .into_iter()
+        .map(|mut phone| {
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                let until = Instant::now() + Duration::from_millis(2500);
+                let mut n = 0;
+                while Instant::now() < until {
+                    let event = format!("{} #{n}", phone.name);
+                    n += 1;
+                    if phone.record(round, &event).await {
+                        mine.push(event);
+                    }
+                    phone.pump_for(Duration::from_millis(40)).await;
+                }
+                (phone, mine)
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let mut relay_a = relay_a;
+    relay_a.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    relay_a.wait().unwrap();
+    let mut phones = Vec::new();
+    for w in writers {
+        let (phone, mine) = w.await.unwrap();
+        written.extend(mine);
+        phones.push(phone);
+    }
+    assert!(written.len() > 20, "the test wrote too little: {written:?}");
+
+    // A's phones find themselves cut off and go to B (as a load balancer
+    // sends them when A stops answering); every phone settles there.
+    for (i, phone) in phones.iter_mut().enumerate() {
+        if i < 2 {
+            assert!(
+                phone
+                    .pump_until(Duration::from_secs(5), |p| !p.is_connected())
+                    .await,
+                "{} noticed its relay is gone",
+                phone.name
+            );
+            phone.connect(&sync_url(&url_b, &tokens[i])).await.unwrap();
+        }
+    }
+    for phone in &mut phones {
+        phone
+            .settle(&[round], Duration::from_secs(20))
+            .await
+            .unwrap();
+    }
+    let expected = sorted(written.clone());
+    for phone in &mut phones {
+        assert!(
+            phone
+                .pump_until(Duration::from_secs(20), |p| p.events(&round).len()
+                    >= expected.len())
+                .await,
+            "{} converged",
+            phone.name
+        );
+        assert_eq!(sorted(phone.events(&round)), expected, "{}", phone.name);
+    }
+    assert_eq!(sorted(stored_events(&database, &round)), expected);
+    stop(relay_b);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_revoked_through_one_relay_is_cut_off_on_the_other() {
+    let Some(admin_url) = server() else { return };
+    let db = TestDatabase::create(&admin_url);
+    let database = db.url.clone();
+    let community = admin(&database, &["community", "create", "--name", "撤销"]);
+    let tokens = staff_tokens(&database, &community, 2);
+    let (relay_a, url_a) = serve(&database);
+    let (relay_b, url_b) = serve(&database);
+    let mut phone = Phone::new("on-b");
+    phone.connect(&sync_url(&url_b, &tokens[1])).await.unwrap();
+    phone.pump_for(Duration::from_millis(300)).await;
+    assert!(phone.is_connected());
+    // Staff on relay A revoke the phone on relay B through the API.
+    let victim = linli_server::secret::hash(&tokens[1]);
+    let device = blocking(|| {
+        PostgresStorage::connect(&database)
+            .unwrap()
+            .device_by_token(&victim)
+            .unwrap()
+            .unwrap()
+            .id
+    });
+    let status = post(&url_a, &format!("/api/devices/{device}/revoke"), &tokens[0]).await;
+    assert!((200..300).contains(&status), "{status}");
+    assert!(
+        phone
+            .pump_until(Duration::from_secs(5), |p| p.closed.is_some())
+            .await,
+        "the phone on B was cut off"
+    );
+    assert_eq!(phone.closed.as_ref().unwrap().code, Some(4401));
+    assert_eq!(
+        phone.try_connect(&sync_url(&url_b, &tokens[1])).await,
+        Err(401)
+    );
+    stop(relay_a);
+    stop(relay_b);
+}
+
+/// A POST with a bearer token over a plain socket; returns the status.
+async fn post(base: &str, path: &str, token: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = base.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    out.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployment_moves_from_sqlite_to_postgres_and_phones_go_on() {
+    let Some(admin_url) = server() else { return };
+    let db = TestDatabase::create(&admin_url);
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite:{}", dir.path().display());
+    let community = admin(&sqlite, &["community", "create", "--name", "搬家"]);
+    let token = staff_tokens(&sqlite, &community, 1).remove(0);
+    let round = document_named("moved round");
+    let (relay, url) = serve(&sqlite);
+    let mut phone = Phone::new("before");
+    phone.open(round);
+    phone.connect(&sync_url(&url, &token)).await.unwrap();
+    phone.create(round, "written on SQLite").await;
+    phone.record(round, "and once more").await;
+    phone
+        .settle(&[round], Duration::from_secs(10))
+        .await
+        .unwrap();
+    stop(relay);
+
+    let out = Command::new(BIN)
+        .args(["migrate", "--from", &sqlite, "--to", &db.url])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(printed.contains("1 communities, 1 devices"), "{printed}");
+    // Again, as after an interruption: nothing changes.
+    let again = admin(&db.url, &["migrate", "--from", &sqlite, "--to", &db.url]);
+    assert!(again.contains("rows were there already"), "{again}");
+
+    // The same token works on PostgreSQL, and a new phone gets the round.
+    let (relay, url) = serve(&db.url);
+    let mut after = Phone::new("after");
+    after.open(round);
+    after.connect(&sync_url(&url, &token)).await.unwrap();
+    assert!(
+        after
+            .pump_until(Duration::from_secs(10), |p| p.events(&round).len() == 2)
+            .await
+    );
+    assert_eq!(after.events(&round), ["written on SQLite", "and once more"]);
+    assert!(admin(&db.url, &["device", "list", "--community", &community]).contains("staff"));
+    stop(relay);
+}
