@@ -243,28 +243,6 @@ fn iso(millis: i64) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("7d").unwrap(), 7 * 86_400_000);
-        assert_eq!(parse_duration("12h").unwrap(), 12 * 3_600_000);
-        assert_eq!(parse_duration("30m").unwrap(), 30 * 60_000);
-        assert!(parse_duration("7").is_err());
-        assert!(parse_duration("d").is_err());
-        assert!(parse_duration("-1d").is_err());
-        assert!(parse_duration("7w").is_err());
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(iso(0), "1970-01-01T00:00Z");
-        assert_eq!(iso(1_796_000_000_000), "2026-11-30T00:53Z");
-    }
-}
-
 /// `linli-server migrate`: copies every row of `from` into `to` in one
 /// transaction, then checks that each arrived (communities, devices,
 /// invites by their effect, registrations, and every chunk of every
@@ -317,4 +295,26 @@ pub fn migrate(from: &Database, to: &Database) -> anyhow::Result<Moved> {
         );
     }
     Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7d").unwrap(), 7 * 86_400_000);
+        assert_eq!(parse_duration("12h").unwrap(), 12 * 3_600_000);
+        assert_eq!(parse_duration("30m").unwrap(), 30 * 60_000);
+        assert!(parse_duration("7").is_err());
+        assert!(parse_duration("d").is_err());
+        assert!(parse_duration("-1d").is_err());
+        assert!(parse_duration("7w").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso(0), "1970-01-01T00:00Z");
+        assert_eq!(iso(1_796_000_000_000), "2026-11-30T00:53Z");
+    }
 }
