@@ -5,7 +5,7 @@
 //! changes what relays hold in memory sends a [`Notice`] (`NOTIFY`), which
 //! PostgreSQL delivers to the other relays only once the commit is done.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use linli_shared::model::actor::Role;
@@ -82,14 +82,22 @@ const MIGRATIONS: &[&str] = &[
 
 /// Relays starting together migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x006c_696e_6c69;
-/// Connections kept open for the next query.
-const IDLE: usize = 16;
+/// Most connections one relay opens for queries (plus one to listen): three
+/// relays stay within PostgreSQL's default of 100.
+const CONNECTIONS: usize = 24;
+
+/// The connections a relay has open: idle ones wait for the next query.
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Client>,
+    open: usize,
+}
 
 /// A relay's handle on the shared database. Cloning shares its connections.
 #[derive(Clone)]
 pub struct PostgresStorage {
     config: Arc<postgres::Config>,
-    idle: Arc<Mutex<Vec<Client>>>,
+    pool: Arc<(Mutex<Pool>, Condvar)>,
     /// Tells this relay's notices from the others'.
     origin: Arc<str>,
 }
@@ -114,7 +122,7 @@ impl PostgresStorage {
         }
         let storage = Self {
             config: Arc::new(config),
-            idle: Arc::new(Mutex::new(Vec::new())),
+            pool: Arc::new((Mutex::new(Pool::default()), Condvar::new())),
             origin: secret::new_id().into(),
         };
         storage.with(migrate)?;
@@ -126,29 +134,53 @@ impl PostgresStorage {
         self.with(version)
     }
 
-    fn idle(&self) -> MutexGuard<'_, Vec<Client>> {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    fn pool(&self) -> MutexGuard<'_, Pool> {
+        self.pool.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `f` on an open connection, and keeps it for the next call.
+    /// Runs `f` on an open connection, and keeps it for the next call. At
+    /// most [`CONNECTIONS`] are open: beyond that, callers wait their turn.
     fn with<T>(
         &self,
         f: impl FnOnce(&mut Client) -> Result<T, StorageError>,
     ) -> Result<T, StorageError> {
-        let mut client = loop {
-            match self.idle().pop() {
-                Some(c) if c.is_closed() => continue,
-                Some(c) => break c,
-                None => break self.config.connect(NoTls)?,
+        let mut client = {
+            let mut pool = self.pool();
+            loop {
+                match pool.idle.pop() {
+                    Some(c) if c.is_closed() => pool.open -= 1,
+                    Some(c) => break Some(c),
+                    None if pool.open < CONNECTIONS => {
+                        pool.open += 1;
+                        break None;
+                    }
+                    None => {
+                        pool = self.pool.1.wait(pool).unwrap_or_else(|p| p.into_inner());
+                    }
+                }
             }
         };
+        let mut client = match client.take() {
+            Some(c) => c,
+            None => match self.config.connect(NoTls) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.pool().open -= 1;
+                    self.pool.1.notify_one();
+                    return Err(e.into());
+                }
+            },
+        };
         let result = f(&mut client);
-        if !client.is_closed() {
-            let mut idle = self.idle();
-            if idle.len() < IDLE {
-                idle.push(client);
+        {
+            let mut pool = self.pool();
+            if client.is_closed() {
+                pool.open -= 1;
+            } else {
+                pool.idle.push(client);
             }
         }
+        self.pool.1.notify_one();
         result
     }
 
@@ -159,6 +191,58 @@ impl PostgresStorage {
         )?;
         Ok(())
     }
+}
+
+impl PostgresStorage {
+    /// One transaction: inserts in the batch's order (chunks keep the order
+    /// they were written in), then every deletion, sorted.
+    fn write_once(&self, c: &mut Client, batch: &[Write]) -> Result<(), StorageError> {
+        let mut tx = c.transaction()?;
+        let insert = tx.prepare(
+            "INSERT INTO chunks (document, key, kind, bytes) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (document, key) DO NOTHING",
+        )?;
+        let delete = tx.prepare("DELETE FROM chunks WHERE document = $1 AND key = $2")?;
+        let mut documents = std::collections::BTreeSet::new();
+        let mut deletes = std::collections::BTreeSet::new();
+        for w in batch {
+            let (document, chunk, replaces) = match w {
+                Write::Chunk { document, chunk } => (document, chunk, &[][..]),
+                Write::Compact {
+                    document,
+                    snapshot,
+                    replaces,
+                } => (document, snapshot, &replaces[..]),
+            };
+            let id = document.to_string();
+            // The last word on a key wins, as if the batch ran in order.
+            deletes.remove(&(id.clone(), chunk.key.0.clone()));
+            tx.execute(
+                &insert,
+                &[&id, &chunk.key.0, &chunk.kind.as_str(), &chunk.bytes],
+            )?;
+            for key in replaces {
+                deletes.insert((id.clone(), key.0.clone()));
+            }
+            documents.insert(*document);
+        }
+        for (id, key) in &deletes {
+            tx.execute(&delete, &[id, key])?;
+        }
+        for document in documents {
+            self.notify(&mut tx, &Notice::Stored(document))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Transactions PostgreSQL aborted that succeed when run again.
+fn retryable(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    e.code().is_some_and(|c| {
+        *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE
+    })
 }
 
 fn version(c: &mut impl GenericClient) -> Result<usize, StorageError> {
@@ -380,52 +464,21 @@ impl Storage for PostgresStorage {
         if batch.is_empty() {
             return Ok(());
         }
-        self.with(|c| {
-            let mut tx = c.transaction()?;
-            let insert = tx.prepare(
-                "INSERT INTO chunks (document, key, kind, bytes) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (document, key) DO NOTHING",
-            )?;
-            let delete = tx.prepare("DELETE FROM chunks WHERE document = $1 AND key = $2")?;
-            let mut documents = std::collections::BTreeSet::new();
-            for w in batch {
-                match w {
-                    Write::Chunk { document, chunk } => {
-                        let id = document.to_string();
-                        tx.execute(
-                            &insert,
-                            &[&id, &chunk.key.0, &chunk.kind.as_str(), &chunk.bytes],
-                        )?;
-                        documents.insert(*document);
-                    }
-                    Write::Compact {
-                        document,
-                        snapshot,
-                        replaces,
-                    } => {
-                        let id = document.to_string();
-                        tx.execute(
-                            &insert,
-                            &[
-                                &id,
-                                &snapshot.key.0,
-                                &snapshot.kind.as_str(),
-                                &snapshot.bytes,
-                            ],
-                        )?;
-                        for key in replaces {
-                            tx.execute(&delete, &[&id, &key.0])?;
-                        }
-                        documents.insert(*document);
-                    }
+        // Two relays compacting the same document delete the same rows: in
+        // one order (sorted) they wait for each other instead of
+        // deadlocking, and a transaction PostgreSQL aborts anyway
+        // (deadlock, serialisation) is run again — a batch is idempotent.
+        let mut attempt = 0;
+        loop {
+            match self.with(|c| self.write_once(c, batch)) {
+                Err(StorageError::Postgres(e)) if attempt < 5 && retryable(&e) => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "writing a batch again");
+                    std::thread::sleep(Duration::from_millis(5 << attempt));
                 }
+                result => return result,
             }
-            for document in documents {
-                self.notify(&mut tx, &Notice::Stored(document))?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
+        }
     }
 
     fn registration(&self, document: &DocumentId) -> Result<Option<Registration>, StorageError> {
