@@ -8,6 +8,8 @@
 //! - [`test`]: fmt, clippy, host tests, wasm tests in Chromium, e2e.
 //! - [`fuzz`]: cargo-fuzz targets of the sync engine, seeded from the kept inputs.
 //! - [`relay_bench`]: the load generator against linli-server and the Node reference.
+//! - [`relays_bench`]: the load generator against 1, 2 and 3 relays on one PostgreSQL.
+//! - [`postgres`]: a throwaway local PostgreSQL for tests and benchmarks.
 //! - [`run`]: dist, then the relay on 127.0.0.1:8080.
 //! - [`sh`]: running commands and reporting what ran.
 
@@ -16,6 +18,7 @@ mod dist;
 mod fuzz;
 mod postgres;
 mod relay_bench;
+mod relays_bench;
 mod run;
 mod sh;
 mod test;
@@ -49,6 +52,9 @@ enum Command {
         /// Only the relay under load (linli-server and the Node reference).
         #[arg(long)]
         relay_only: bool,
+        /// Only several relays on one PostgreSQL (1, 2 and 3 relays).
+        #[arg(long)]
+        relays_only: bool,
         /// Only the phone app: first screen at 4× CPU throttling, and the
         /// bytes of a volunteer's day (builds dist/ first).
         #[arg(long)]
@@ -76,6 +82,9 @@ fn main() -> anyhow::Result<()> {
         Command::Bench {
             relay_only: true, ..
         } => relay_bench::relay_bench(),
+        Command::Bench {
+            relays_only: true, ..
+        } => relays_bench::relays_bench(),
         Command::Bench { app_only: true, .. } => {
             dist::build()?.print();
             app_bench::app_bench()
@@ -102,7 +111,8 @@ fn bench() -> anyhow::Result<()> {
     let report = dist::build()?;
     report.print();
     app_bench::app_bench()?;
-    relay_bench::relay_bench()
+    relay_bench::relay_bench()?;
+    relays_bench::relays_bench()
 }
 
 /// The repository root, wherever cargo was invoked from.

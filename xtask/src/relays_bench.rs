@@ -1,0 +1,124 @@
+//! Several relays on one PostgreSQL: `linli-loadgen` with 1, 2 and 3 relays
+//! sharing a local PostgreSQL (started and stopped here), phones spread over
+//! them in turn, so every group's edits cross between relays. One JSON line
+//! per run: time to converge, edits per second, and how long one change
+//! takes to reach every phone of its group.
+
+use std::process::Command;
+
+use anyhow::bail;
+
+use crate::postgres::Postgres;
+use crate::relay_bench::{start, stop};
+use crate::sh::{self, cmd};
+
+/// (phones, phones per group, documents per group, edits per phone and document)
+const WORKLOADS: [(usize, usize, usize, usize); 2] = [(100, 10, 2, 20), (500, 10, 2, 5)];
+const SERVER: &str = "target/server/linli-server";
+
+fn admin(database: &str, args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new(SERVER)
+        .args(["--database", database])
+        .args(args)
+        .output()?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+pub fn relays_bench() -> anyhow::Result<()> {
+    sh::run(cmd(
+        "cargo",
+        [
+            "build",
+            "--profile",
+            "server",
+            "--package",
+            "linli-server",
+            "--package",
+            "linli-loadgen",
+        ],
+    ))?;
+    let pg = Postgres::start()?;
+    crate::postgres::check(&pg)?;
+    let dir = std::env::temp_dir().join(format!("linli-relays-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    for (k, w) in WORKLOADS.into_iter().enumerate() {
+        for relays in 1..=3 {
+            eprintln!(
+                "\n=== {relays} relay(s) on one PostgreSQL: {} phones, groups of {}, {} documents per group, {} edits each",
+                w.0, w.1, w.2, w.3
+            );
+            let name = format!("bench_{k}_{relays}");
+            sh::run(cmd(
+                "psql",
+                [pg.url.as_str(), "-qc", &format!("CREATE DATABASE {name}")],
+            ))?;
+            let database = pg.url.replace("/postgres", &format!("/{name}"));
+            let community = admin(&database, &["community", "create", "--name", "bench"])?
+                .trim()
+                .to_owned();
+            let tokens = admin(
+                &database,
+                &[
+                    "token",
+                    "create",
+                    "--community",
+                    &community,
+                    "--role",
+                    "staff",
+                    "--count",
+                    &w.0.div_ceil(4).to_string(),
+                ],
+            )?;
+            let token_file = dir.join("tokens");
+            std::fs::write(&token_file, tokens)?;
+            let mut children = Vec::new();
+            let mut urls = Vec::new();
+            for _ in 0..relays {
+                let mut c = Command::new(SERVER);
+                c.args(["--database", &database])
+                    .args([
+                        "serve",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--exit-on-stdin-close",
+                        "--dist",
+                    ])
+                    .arg(dir.join("none"))
+                    .env("LINLI_LOG", "warn");
+                let (child, url) = start(c)?;
+                children.push(child);
+                urls.push(url);
+            }
+            let mut load = cmd(
+                "target/server/linli-loadgen",
+                [
+                    "--label",
+                    &format!("{relays} relay(s), PostgreSQL"),
+                    "--phones",
+                    &w.0.to_string(),
+                    "--group",
+                    &w.1.to_string(),
+                    "--docs",
+                    &w.2.to_string(),
+                    "--edits",
+                    &w.3.to_string(),
+                ],
+            );
+            load.arg("--tokens").arg(&token_file);
+            for (url, child) in urls.iter().zip(&children) {
+                load.args(["--url", url, "--relay-pid", &child.id().to_string()]);
+            }
+            let result = sh::run(load);
+            for child in children {
+                stop(child);
+            }
+            result?;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    drop(pg);
+    Ok(())
+}
