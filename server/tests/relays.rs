@@ -339,3 +339,65 @@ async fn a_deployment_moves_from_sqlite_to_postgres_and_phones_go_on() {
     assert!(admin(&db.url, &["device", "list", "--community", &community]).contains("staff"));
     stop(relay);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relays_carry_on_when_the_database_drops_their_connections() {
+    let Some(admin_url) = server() else { return };
+    let db = TestDatabase::create(&admin_url);
+    let database = db.url.clone();
+    let community = admin(&database, &["community", "create", "--name", "断线"]);
+    let tokens = staff_tokens(&database, &community, 2);
+    let (relay_a, url_a) = serve(&database);
+    let (relay_b, url_b) = serve(&database);
+    let round = document_named("round across a database restart");
+    let mut on_a = Phone::new("on-a");
+    let mut on_b = Phone::new("on-b");
+    on_a.open(round);
+    on_b.open(round);
+    on_a.connect(&sync_url(&url_a, &tokens[0])).await.unwrap();
+    on_b.connect(&sync_url(&url_b, &tokens[1])).await.unwrap();
+    on_a.create(round, "before").await;
+    // Stored before B's phone asks (a document nobody has brought yet is
+    // refused, on one relay as on several, and the app asks again later).
+    on_a.settle(&[round], Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert!(
+        on_b.pump_until(Duration::from_secs(10), |p| p.events(&round) == ["before"])
+            .await
+    );
+
+    // Every connection the relays hold — queries and listening — is cut,
+    // as a database restart or failover would.
+    let name = database.rsplit('/').next().unwrap().to_owned();
+    let cut = blocking(|| {
+        let mut c = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
+        c.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+            &[&name],
+        )
+        .unwrap()
+        .len()
+    });
+    assert!(cut >= 2, "the relays' connections were cut ({cut})");
+
+    on_a.record(round, "after").await;
+    on_b.record(round, "after, on B").await;
+    let both = |p: &Phone| p.events(&round).len() == 3;
+    assert!(
+        on_a.pump_until(Duration::from_secs(15), both).await,
+        "A's phone got B's change: {:?}",
+        on_a.events(&round)
+    );
+    assert!(
+        on_b.pump_until(Duration::from_secs(15), both).await,
+        "B's phone got A's change: {:?}",
+        on_b.events(&round)
+    );
+    // Nobody was cut off: the relays reconnected on their own.
+    assert!(on_a.closed.is_none() && on_b.closed.is_none());
+    assert_eq!(stored_events(&database, &round).len(), 3);
+    stop(relay_a);
+    stop(relay_b);
+}

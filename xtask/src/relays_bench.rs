@@ -1,8 +1,9 @@
 //! Several relays on one PostgreSQL: `linli-loadgen` with 1, 2 and 3 relays
 //! sharing a local PostgreSQL (started and stopped here), phones spread over
-//! them in turn, so every group's edits cross between relays. One JSON line
-//! per run: time to converge, edits per second, and how long one change
-//! takes to reach every phone of its group.
+//! them in turn, so every group's edits cross between relays; and one relay
+//! on SQLite, the default, for comparison. One JSON line per run: time to
+//! converge, edits per second, and how long one change takes to reach every
+//! phone of its group.
 
 use std::process::Command;
 
@@ -45,17 +46,27 @@ pub fn relays_bench() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("linli-relays-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     for (k, w) in WORKLOADS.into_iter().enumerate() {
-        for relays in 1..=3 {
+        for relays in 0..=3 {
             eprintln!(
-                "\n=== {relays} relay(s) on one PostgreSQL: {} phones, groups of {}, {} documents per group, {} edits each",
+                "\n=== {relays} (0: SQLite): {} phones, groups of {}, {} documents per group, {} edits each",
                 w.0, w.1, w.2, w.3
             );
-            let name = format!("bench_{k}_{relays}");
-            sh::run(cmd(
-                "psql",
-                [pg.url.as_str(), "-qc", &format!("CREATE DATABASE {name}")],
-            ))?;
-            let database = pg.url.replace("/postgres", &format!("/{name}"));
+            // 0: one relay on SQLite (in a fresh data directory).
+            let database = if relays == 0 {
+                let data = dir.join(format!("sqlite-{k}"));
+                format!("sqlite:{}", data.display())
+            } else {
+                let name = format!("bench_{k}_{relays}");
+                sh::run(cmd(
+                    "psql",
+                    [pg.url.as_str(), "-qc", &format!("CREATE DATABASE {name}")],
+                ))?;
+                pg.url.replace("/postgres", &format!("/{name}"))
+            };
+            let (label, relays) = match relays {
+                0 => ("1 relay, SQLite".to_owned(), 1),
+                n => (format!("{n} relay(s), PostgreSQL"), n),
+            };
             let community = admin(&database, &["community", "create", "--name", "bench"])?
                 .trim()
                 .to_owned();
@@ -96,7 +107,7 @@ pub fn relays_bench() -> anyhow::Result<()> {
                 "target/server/linli-loadgen",
                 [
                     "--label",
-                    &format!("{relays} relay(s), PostgreSQL"),
+                    &label,
                     "--phones",
                     &w.0.to_string(),
                     "--group",

@@ -34,8 +34,15 @@ impl Database {
             return Ok(Self::Sqlite(dir));
         }
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            text.parse::<::postgres::Config>()
+            let config = text
+                .parse::<::postgres::Config>()
                 .with_context(|| format!("{}: not a PostgreSQL URL", redact(text)))?;
+            if config.get_ssl_mode() == ::postgres::config::SslMode::Require {
+                bail!(
+                    "{}: the relay connects to PostgreSQL without TLS; keep the database on the relays' private network and leave out sslmode=require",
+                    redact(text)
+                );
+            }
             return Ok(Self::Postgres(text.to_owned()));
         }
         bail!(
@@ -127,7 +134,13 @@ mod tests {
             Database::parse(url).unwrap(),
             Database::Postgres(url.into())
         );
-        for bad in ["", "sqlite:", "mysql://x", "/var/lib/linli"] {
+        for bad in [
+            "",
+            "sqlite:",
+            "mysql://x",
+            "/var/lib/linli",
+            "postgres://db/linli?sslmode=require",
+        ] {
             assert!(Database::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(

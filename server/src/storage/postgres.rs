@@ -140,38 +140,62 @@ impl PostgresStorage {
 
     /// Runs `f` on an open connection, and keeps it for the next call. At
     /// most [`CONNECTIONS`] are open: beyond that, callers wait their turn.
+    /// When a kept connection turns out dead (the database restarted, or
+    /// something between dropped it), nothing ran on it: `f` runs once more
+    /// on a new one, and the other kept connections are let go.
     fn with<T>(
         &self,
-        f: impl FnOnce(&mut Client) -> Result<T, StorageError>,
+        mut f: impl FnMut(&mut Client) -> Result<T, StorageError>,
     ) -> Result<T, StorageError> {
-        let mut client = {
+        let (mut client, kept) = self.check_out()?;
+        let result = f(&mut client);
+        let dead = client.is_closed();
+        self.check_in(client);
+        match result {
+            Err(StorageError::Postgres(e)) if kept && dead && e.is_closed() => {
+                tracing::info!("the database dropped this relay's connections; connecting again");
+                {
+                    let mut pool = self.pool();
+                    pool.open -= pool.idle.len();
+                    pool.idle.clear();
+                }
+                self.pool.1.notify_all();
+                let (mut client, _) = self.check_out()?;
+                let result = f(&mut client);
+                self.check_in(client);
+                result
+            }
+            result => result,
+        }
+    }
+
+    /// A connection, and whether it was kept from an earlier call.
+    fn check_out(&self) -> Result<(Client, bool), StorageError> {
+        {
             let mut pool = self.pool();
             loop {
                 match pool.idle.pop() {
                     Some(c) if c.is_closed() => pool.open -= 1,
-                    Some(c) => break Some(c),
+                    Some(c) => return Ok((c, true)),
                     None if pool.open < CONNECTIONS => {
                         pool.open += 1;
-                        break None;
+                        break;
                     }
-                    None => {
-                        pool = self.pool.1.wait(pool).unwrap_or_else(|p| p.into_inner());
-                    }
+                    None => pool = self.pool.1.wait(pool).unwrap_or_else(|p| p.into_inner()),
                 }
             }
-        };
-        let mut client = match client.take() {
-            Some(c) => c,
-            None => match self.config.connect(NoTls) {
-                Ok(c) => c,
-                Err(e) => {
-                    self.pool().open -= 1;
-                    self.pool.1.notify_one();
-                    return Err(e.into());
-                }
-            },
-        };
-        let result = f(&mut client);
+        }
+        match self.config.connect(NoTls) {
+            Ok(c) => Ok((c, false)),
+            Err(e) => {
+                self.pool().open -= 1;
+                self.pool.1.notify_one();
+                Err(e.into())
+            }
+        }
+    }
+
+    fn check_in(&self, client: Client) {
         {
             let mut pool = self.pool();
             if client.is_closed() {
@@ -181,7 +205,6 @@ impl PostgresStorage {
             }
         }
         self.pool.1.notify_one();
-        result
     }
 
     fn notify(&self, c: &mut impl GenericClient, notice: &Notice) -> Result<(), postgres::Error> {
