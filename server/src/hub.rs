@@ -339,14 +339,7 @@ impl HubThread {
                 self.engine
                     .handle(Event::Disconnected { conn }, &mut self.gate)
             }
-            HubEvent::ScopeChanged { document } => {
-                self.gate.registry.remove(&document);
-                let mut effects = Vec::new();
-                for conn in self.refused.remove(&document).unwrap_or_default() {
-                    effects.extend(self.engine.offer(conn, document, &mut self.gate));
-                }
-                effects
-            }
+            HubEvent::ScopeChanged { document } => self.scope_changed(document),
             HubEvent::Revoked { device } => {
                 self.close_device(&device);
                 Vec::new()
@@ -556,20 +549,24 @@ impl HubThread {
         effects
     }
 
+    /// A document's scope changed (here or on another relay): read it again,
+    /// and offer the document to whoever was refused it.
+    fn scope_changed(&mut self, document: DocumentId) -> Vec<Effect> {
+        self.gate.registry.remove(&document);
+        let mut effects = Vec::new();
+        for conn in self.refused.remove(&document).unwrap_or_default() {
+            effects.extend(self.engine.offer(conn, document, &mut self.gate));
+        }
+        effects
+    }
+
     /// What another relay sharing the storage committed: its phones' changes
     /// reach the phones here; scopes, approvals and revocations take effect
     /// here as they would had they been made here.
     fn elsewhere(&mut self, notice: Notice) -> Vec<Effect> {
         match notice {
             Notice::Stored(document) => self.read_again(document),
-            Notice::Scope(document) => {
-                self.gate.registry.remove(&document);
-                let mut effects = Vec::new();
-                for conn in self.refused.remove(&document).unwrap_or_default() {
-                    effects.extend(self.engine.offer(conn, document, &mut self.gate));
-                }
-                effects
-            }
+            Notice::Scope(document) => self.scope_changed(document),
             Notice::Approved(device) => self.approve_device(&device),
             Notice::Revoked(device) => {
                 self.poll_revocations();

@@ -242,7 +242,9 @@ async fn a_device_revoked_through_one_relay_is_cut_off_on_the_other() {
     let (relay_a, url_a) = serve(&database);
     let (relay_b, url_b) = serve(&database);
     let mut phone = Phone::new("on-b");
-    phone.connect(&sync_url(&url_b, &tokens[1])).await.unwrap();
+    // As the app connects: the community rides along for load balancers.
+    let url = format!("{}&community={community}", sync_url(&url_b, &tokens[1]));
+    phone.connect(&url).await.unwrap();
     phone.pump_for(Duration::from_millis(300)).await;
     assert!(phone.is_connected());
     // Staff on relay A revoke the phone on relay B through the API.

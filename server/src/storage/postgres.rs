@@ -152,7 +152,9 @@ impl PostgresStorage {
         let dead = client.is_closed();
         self.check_in(client);
         match result {
-            Err(StorageError::Postgres(e)) if kept && dead && e.is_closed() => {
+            // A connection that died while idle fails on first use, before
+            // anything reaches the database.
+            Err(StorageError::Postgres(_)) if kept && dead => {
                 tracing::info!("the database dropped this relay's connections; connecting again");
                 {
                     let mut pool = self.pool();
