@@ -2,7 +2,7 @@
 // temporary data directory. The relay exits when its stdin closes, so a test
 // process that dies takes its relay with it.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,6 +23,8 @@ export async function startRelay({ dataDir, dist = DIST, listen = "127.0.0.1:0" 
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += d;
+    // LINLI_E2E_RELAY_LOG=FILE keeps every relay's log, to look into a failure.
+    if (process.env.LINLI_E2E_RELAY_LOG) appendFileSync(process.env.LINLI_E2E_RELAY_LOG, d);
   });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("relay did not start within 30 s:\n" + stderr)), 30_000);

@@ -176,6 +176,9 @@ struct RelayGate {
     metrics: Arc<Metrics>,
     devices: HashMap<ConnId, Device>,
     registry: HashMap<DocumentId, Option<Registration>>,
+    /// Documents first brought since the hub last looked: whoever asked for
+    /// one before it existed is offered it.
+    brought: Vec<DocumentId>,
 }
 
 impl RelayGate {
@@ -234,6 +237,7 @@ impl Gate for RelayGate {
                 match self.storage.register(&new) {
                     Ok(r) => {
                         tracing::info!(document = %document, device = %device.id, scope = r.scope.kind(), "document registered");
+                        self.brought.push(*document);
                         let ok = r.admits(&device);
                         self.registry.insert(*document, Some(r));
                         ok
@@ -283,6 +287,7 @@ impl HubThread {
                 metrics: metrics.clone(),
                 devices: HashMap::new(),
                 registry: HashMap::new(),
+                brought: Vec::new(),
             },
             storage,
             metrics,
@@ -356,6 +361,15 @@ impl HubThread {
                 self.engine.handle(Event::Tick { now }, &mut self.gate)
             }
         };
+        let mut effects = effects;
+        // Asked for before anyone brought it: refused then, offered now
+        // (once its scope admits them; a round's scope is often declared a
+        // moment later, and offered again then).
+        for document in std::mem::take(&mut self.gate.brought) {
+            if self.refused.contains_key(&document) {
+                effects.extend(self.scope_changed(document));
+            }
+        }
         self.effects(effects, pending);
     }
 
@@ -551,11 +565,23 @@ impl HubThread {
 
     /// A document's scope changed (here or on another relay): read it again,
     /// and offer the document to whoever was refused it.
+    /// Those it still refuses stay on the list for the next change.
     fn scope_changed(&mut self, document: DocumentId) -> Vec<Effect> {
         self.gate.registry.remove(&document);
+        let Some(refused) = self.refused.remove(&document) else {
+            return Vec::new();
+        };
         let mut effects = Vec::new();
-        for conn in self.refused.remove(&document).unwrap_or_default() {
-            effects.extend(self.engine.offer(conn, document, &mut self.gate));
+        let mut still = HashSet::new();
+        for conn in refused {
+            if self.gate.admit(conn, &document, Access::Request) {
+                effects.extend(self.engine.offer(conn, document, &mut self.gate));
+            } else {
+                still.insert(conn);
+            }
+        }
+        if !still.is_empty() {
+            self.refused.insert(document, still);
         }
         effects
     }

@@ -158,6 +158,7 @@ async fn upgrade(
     };
     let Some(slot) = state.usage.connect(&device.id, &state.limits) else {
         refused();
+        tracing::info!(device = %device.id, "too many sockets for this device; refused");
         return refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_connections");
     };
     let max = state.limits.max_message_bytes;

@@ -563,6 +563,9 @@ fn postgres_tells_other_relays_what_was_committed() {
     s.revoke_device(&recruit.id, 3).unwrap();
     let wait = Duration::from_secs(10);
     assert_eq!(heard.recv_timeout(wait).unwrap(), Notice::Stored(doc));
+    // Registered (phones elsewhere may have asked for it before), then
+    // declared.
+    assert_eq!(heard.recv_timeout(wait).unwrap(), Notice::Scope(doc));
     assert_eq!(heard.recv_timeout(wait).unwrap(), Notice::Scope(doc));
     assert_eq!(
         heard.recv_timeout(wait).unwrap(),

@@ -553,3 +553,33 @@ async fn members_find_the_community_document_and_late_scoped_rounds() {
         "the relay offers the round once its scope admits the volunteer, unasked"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_asked_for_before_anyone_brought_it_arrives_when_it_is_brought() {
+    let relay = TestRelay::start().await;
+    let (early, creator) = (
+        relay.member(Role::Staff, None),
+        relay.member(Role::Staff, None),
+    );
+    let round = document_named("asked for early");
+    let mut asker = Phone::new("early");
+    asker.open(round);
+    asker.connect(&relay.sync_url(&early.token)).await.unwrap();
+    assert!(
+        asker
+            .pump_until(WAIT, |p| p.unavailable.contains(&round))
+            .await,
+        "nobody has brought it yet"
+    );
+    let mut s = Phone::new("creator");
+    s.connect(&relay.sync_url(&creator.token)).await.unwrap();
+    s.create(round, "planned").await;
+    s.settle(&[round], WAIT).await.unwrap();
+    // The asker does not ask again: the relay offers it.
+    assert!(
+        asker
+            .pump_until(WAIT, |p| p.events(&round) == vec!["planned".to_owned()])
+            .await,
+        "offered once brought"
+    );
+}

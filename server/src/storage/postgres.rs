@@ -520,7 +520,8 @@ impl Storage for PostgresStorage {
     fn register(&self, r: &Registration) -> Result<Registration, StorageError> {
         let scope = serde_json::to_string(&r.scope).expect("scopes serialise");
         self.with(|c| {
-            c.execute(
+            let mut tx = c.transaction()?;
+            let inserted = tx.execute(
                 "INSERT INTO documents (id, community, scope, creator, created_at)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
                 &[
@@ -531,6 +532,11 @@ impl Storage for PostgresStorage {
                     &r.created_at,
                 ],
             )?;
+            // Phones on other relays may have asked for it before it existed.
+            if inserted == 1 {
+                self.notify(&mut tx, &Notice::Scope(r.document))?;
+            }
+            tx.commit()?;
             Ok(())
         })?;
         self.registration(&r.document)?.ok_or_else(|| {
