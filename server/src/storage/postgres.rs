@@ -790,32 +790,50 @@ impl Storage for PostgresStorage {
     }
 
     fn listen(&self, mut listener: Box<dyn Listener>) -> Result<bool, StorageError> {
-        let mut client = self.config.connect(NoTls)?;
-        client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
-        let (config, origin) = (self.config.clone(), self.origin.clone());
+        let config = self.config.clone();
+        let connect = move || {
+            config.connect(NoTls).and_then(|mut c| {
+                c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+                Ok(c)
+            })
+        };
+        // The first try here, so that a relay listens before it serves; if it
+        // fails, the thread keeps trying (never a relay deaf for good).
+        let mut client = match connect() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for other relays' changes yet; trying again");
+                None
+            }
+        };
+        let origin = self.origin.clone();
         std::thread::Builder::new()
             .name("relay-notices".into())
             .spawn(move || {
                 loop {
-                    match pass_on(&mut client, &origin, listener.as_mut()) {
+                    let mut c = match client.take() {
+                        Some(c) => c,
+                        None => loop {
+                            std::thread::sleep(Duration::from_secs(1));
+                            if !listener.listening() {
+                                return;
+                            }
+                            match connect() {
+                                Ok(c) => {
+                                    // Listening again: what was said meanwhile
+                                    // is read from storage instead.
+                                    if !listener.notice(Notice::Missed) {
+                                        return;
+                                    }
+                                    break c;
+                                }
+                                Err(e) => tracing::warn!(error = %e, "reconnecting to hear other relays"),
+                            }
+                        },
+                    };
+                    match pass_on(&mut c, &origin, listener.as_mut()) {
                         Ok(()) => return,
                         Err(e) => tracing::warn!(error = %e, "listening for other relays' changes; reconnecting"),
-                    }
-                    client = loop {
-                        std::thread::sleep(Duration::from_secs(1));
-                        if !listener.listening() {
-                            return;
-                        }
-                        match config.connect(NoTls).and_then(|mut c| {
-                            c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
-                            Ok(c)
-                        }) {
-                            Ok(c) => break c,
-                            Err(e) => tracing::warn!(error = %e, "reconnecting to hear other relays"),
-                        }
-                    };
-                    if !listener.notice(Notice::Missed) {
-                        return;
                     }
                 }
             })
