@@ -43,7 +43,17 @@ async function community(relay, names) {
 /** Opens the round (listed on the volunteer's home once synced). */
 async function openRound(page, title) {
   await page.goto(new URL("/", page.url()).href);
-  await page.locator(".rounds a", { hasText: title }).click({ timeout: 30_000 });
+  try {
+    await page.locator(".rounds a", { hasText: title }).click({ timeout: 30_000 });
+  } catch (e) {
+    // Not listed: say what the phone thought of its sync, to find out why.
+    const status = await page.locator(".sync-status").evaluate((n) => n.outerHTML).catch(() => "none");
+    await page.goto(new URL("/device", page.url()).href);
+    await page.locator("main").waitFor();
+    const device = await page.locator("main").innerText().catch(() => "");
+    console.log(`round ${title} not listed; sync status ${status}; 我的设备:\n${device.slice(0, 3000)}`);
+    throw e;
+  }
   await page.locator("[data-round-title]", { hasText: title }).waitFor({ timeout: 15_000 });
 }
 
