@@ -2,57 +2,15 @@
 //! change the relay had acknowledged is in its storage after the restart,
 //! and the phones finish syncing by themselves once it is back.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::process::{Store, admin, serve};
 use linli_loadgen::{Phone, document_named};
 use linli_server::storage::{SqliteStorage, Storage};
 use linli_shared::sync::DocumentId;
-
-const BIN: &str = env!("CARGO_BIN_EXE_linli-server");
-
-fn admin(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-/// Starts `linli-server serve` on a free port; returns it and its base URL.
-fn serve(data: &Path) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .arg("--data")
-        .arg(data)
-        .args(["serve", "--listen", "127.0.0.1:0", "--dist"])
-        .arg(data.join("no-dist"))
-        .arg("--exit-on-stdin-close")
-        .env("LINLI_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
-    (child, url)
-}
 
 fn stored_events(data: &Path, id: &DocumentId) -> Vec<String> {
     let storage = SqliteStorage::open(data).unwrap();
@@ -108,11 +66,14 @@ async fn write_until_cut(mut w: Writer, docs: [DocumentId; 2]) -> Writer {
 async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let community = admin(data, &["community", "create", "--name", "crash test"]);
+    let community = admin(
+        Store::Data(data),
+        &["community", "create", "--name", "crash test"],
+    );
     let tokens: Vec<String> = (0..3)
         .map(|_| {
             admin(
-                data,
+                Store::Data(data),
                 &[
                     "token",
                     "create",
@@ -125,7 +86,7 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
         })
         .collect();
     let round = document_named("crash round");
-    let (mut relay, url) = serve(data);
+    let (mut relay, url) = serve(Store::Data(data));
 
     let mut writers = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
@@ -194,7 +155,7 @@ async fn kill_9_during_concurrent_writes_loses_nothing_acknowledged() {
     );
 
     // The relay comes back; the phones reconnect and finish by themselves.
-    let (mut relay, url) = serve(data);
+    let (mut relay, url) = serve(Store::Data(data));
     let mut everything: Vec<String> = Vec::new();
     for (w, token) in writers.iter_mut().zip(&tokens) {
         w.phone

@@ -7,67 +7,18 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::postgres::{TestDatabase, blocking, server};
+use common::process::{BIN, Store, admin, serve, stop};
 use linli_loadgen::{Phone, document_named, sync_url};
 use linli_server::storage::{PostgresStorage, Storage};
 use linli_shared::sync::DocumentId;
 
-const BIN: &str = env!("CARGO_BIN_EXE_linli-server");
-
-/// A command of the relay's, on `database`; returns what it printed.
-fn admin(database: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .args(["--database", database])
-        .args(args)
-        .env("LINLI_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-/// `linli-server serve` on a free port; returns it and its base URL.
-fn serve(database: &str) -> (Child, String) {
-    let dist = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["--database", database])
-        .args(["serve", "--listen", "127.0.0.1:0", "--dist"])
-        .arg(dist.path())
-        .arg("--exit-on-stdin-close")
-        .env("LINLI_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (child, url)
-}
-
-fn stop(mut relay: Child) {
-    drop(relay.stdin.take());
-    relay.wait().unwrap();
-}
-
 fn staff_tokens(database: &str, community: &str, n: usize) -> Vec<String> {
     admin(
-        database,
+        Store::Database(database),
         &[
             "token",
             "create",
@@ -116,10 +67,13 @@ async fn phones_on_two_relays_converge_and_one_relay_dying_loses_nothing() {
     let Some(admin_url) = server() else { return };
     let db = TestDatabase::create(&admin_url);
     let database = db.url.clone();
-    let community = admin(&database, &["community", "create", "--name", "两台中继"]);
+    let community = admin(
+        Store::Database(&database),
+        &["community", "create", "--name", "两台中继"],
+    );
     let tokens = staff_tokens(&database, &community, 4);
-    let (relay_a, url_a) = serve(&database);
-    let (relay_b, url_b) = serve(&database);
+    let (relay_a, url_a) = serve(Store::Database(&database));
+    let (relay_b, url_b) = serve(Store::Database(&database));
     let round = document_named("a round on two relays");
 
     // Phones 0 and 1 on relay A, 2 and 3 on relay B.
@@ -237,10 +191,13 @@ async fn a_device_revoked_through_one_relay_is_cut_off_on_the_other() {
     let Some(admin_url) = server() else { return };
     let db = TestDatabase::create(&admin_url);
     let database = db.url.clone();
-    let community = admin(&database, &["community", "create", "--name", "撤销"]);
+    let community = admin(
+        Store::Database(&database),
+        &["community", "create", "--name", "撤销"],
+    );
     let tokens = staff_tokens(&database, &community, 2);
-    let (relay_a, url_a) = serve(&database);
-    let (relay_b, url_b) = serve(&database);
+    let (relay_a, url_a) = serve(Store::Database(&database));
+    let (relay_b, url_b) = serve(Store::Database(&database));
     let mut phone = Phone::new("on-b");
     // As the app connects: the community rides along for load balancers.
     let url = format!("{}&community={community}", sync_url(&url_b, &tokens[1]));
@@ -297,10 +254,13 @@ async fn a_deployment_moves_from_sqlite_to_postgres_and_phones_go_on() {
     let db = TestDatabase::create(&admin_url);
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite:{}", dir.path().display());
-    let community = admin(&sqlite, &["community", "create", "--name", "搬家"]);
+    let community = admin(
+        Store::Database(&sqlite),
+        &["community", "create", "--name", "搬家"],
+    );
     let token = staff_tokens(&sqlite, &community, 1).remove(0);
     let round = document_named("moved round");
-    let (relay, url) = serve(&sqlite);
+    let (relay, url) = serve(Store::Database(&sqlite));
     let mut phone = Phone::new("before");
     phone.open(round);
     phone.connect(&sync_url(&url, &token)).await.unwrap();
@@ -324,11 +284,14 @@ async fn a_deployment_moves_from_sqlite_to_postgres_and_phones_go_on() {
     );
     assert!(printed.contains("1 communities, 1 devices"), "{printed}");
     // Again, as after an interruption: nothing changes.
-    let again = admin(&db.url, &["migrate", "--from", &sqlite, "--to", &db.url]);
+    let again = admin(
+        Store::Database(&db.url),
+        &["migrate", "--from", &sqlite, "--to", &db.url],
+    );
     assert!(again.contains("rows were there already"), "{again}");
 
     // The same token works on PostgreSQL, and a new phone gets the round.
-    let (relay, url) = serve(&db.url);
+    let (relay, url) = serve(Store::Database(&db.url));
     let mut after = Phone::new("after");
     after.open(round);
     after.connect(&sync_url(&url, &token)).await.unwrap();
@@ -338,7 +301,13 @@ async fn a_deployment_moves_from_sqlite_to_postgres_and_phones_go_on() {
             .await
     );
     assert_eq!(after.events(&round), ["written on SQLite", "and once more"]);
-    assert!(admin(&db.url, &["device", "list", "--community", &community]).contains("staff"));
+    assert!(
+        admin(
+            Store::Database(&db.url),
+            &["device", "list", "--community", &community]
+        )
+        .contains("staff")
+    );
     stop(relay);
 }
 
@@ -347,10 +316,13 @@ async fn relays_carry_on_when_the_database_drops_their_connections() {
     let Some(admin_url) = server() else { return };
     let db = TestDatabase::create(&admin_url);
     let database = db.url.clone();
-    let community = admin(&database, &["community", "create", "--name", "断线"]);
+    let community = admin(
+        Store::Database(&database),
+        &["community", "create", "--name", "断线"],
+    );
     let tokens = staff_tokens(&database, &community, 2);
-    let (relay_a, url_a) = serve(&database);
-    let (relay_b, url_b) = serve(&database);
+    let (relay_a, url_a) = serve(Store::Database(&database));
+    let (relay_b, url_b) = serve(Store::Database(&database));
     let round = document_named("round across a database restart");
     let mut on_a = Phone::new("on-a");
     let mut on_b = Phone::new("on-b");

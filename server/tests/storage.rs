@@ -264,25 +264,29 @@ fn devices_tokens_and_revocation(s: &dyn Storage) {
 
 fn pending_devices_wait_for_approval(s: &dyn Storage) {
     let c = community(s);
-    let recruit = s
-        .create_device(
-            &NewDevice {
-                community: c.clone(),
-                role: Role::Volunteer,
-                building: None,
-                name: "新志愿者".into(),
-                pending: true,
-            },
-            "hash-r",
-            20,
-        )
-        .unwrap();
+    let recruit = recruit(s, &c, "hash-r");
     assert!(recruit.pending);
     assert_eq!(s.pending_devices(&c).unwrap(), vec![recruit.clone()]);
     assert!(s.approve_device(&recruit.id, "staff-1", 30).unwrap());
     assert!(!s.approve_device(&recruit.id, "staff-1", 31).unwrap());
     assert!(!s.device(&recruit.id).unwrap().unwrap().pending);
     assert!(s.pending_devices(&c).unwrap().is_empty());
+}
+
+/// A device registered through a recruitment link, waiting for approval.
+fn recruit(s: &dyn Storage, community: &str, token: &str) -> linli_server::storage::Device {
+    s.create_device(
+        &NewDevice {
+            community: community.into(),
+            role: Role::Volunteer,
+            building: None,
+            name: "新志愿者".into(),
+            pending: true,
+        },
+        token,
+        20,
+    )
+    .unwrap()
 }
 
 fn invite(s: &dyn Storage, c: &str, uses: u32, expires_at: i64, code: &str) -> String {
@@ -386,18 +390,7 @@ fn the_last_use_of_an_invite_goes_to_one_phone(s: &dyn Storage) {
 fn fill(s: &dyn Storage) -> (String, DocumentId) {
     let c = community(s);
     let dev = device(s, &c, Role::Staff, "hash-staff");
-    s.create_device(
-        &NewDevice {
-            community: c.clone(),
-            role: Role::Volunteer,
-            building: None,
-            name: "待审核".into(),
-            pending: true,
-        },
-        "hash-pending",
-        11,
-    )
-    .unwrap();
+    recruit(s, &c, "hash-pending");
     s.revoke_device(&device(s, &c, Role::Volunteer, "hash-gone"), 12)
         .unwrap();
     invite(s, &c, 4, i64::MAX, "code-open");
@@ -546,19 +539,7 @@ fn postgres_tells_other_relays_what_was_committed() {
     })
     .unwrap();
     s.set_scope(&doc, &Scope::Community).unwrap();
-    let recruit = s
-        .create_device(
-            &NewDevice {
-                community: c.clone(),
-                role: Role::Volunteer,
-                building: None,
-                name: String::new(),
-                pending: true,
-            },
-            "hash-r",
-            1,
-        )
-        .unwrap();
+    let recruit = recruit(s, &c, "hash-r");
     s.approve_device(&recruit.id, "staff", 2).unwrap();
     s.revoke_device(&recruit.id, 3).unwrap();
     let wait = Duration::from_secs(10);

@@ -12,17 +12,10 @@ use linli_shared::sync::{
     ChunkKey, Config, ConnId, DocumentId, Effect, Engine, Event, OpenGate, StoredChunk,
 };
 
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % n
-    }
-}
+use rng::Rng;
 
 /// The shared database: chunks per document, in the order written.
 #[derive(Default)]

@@ -13,24 +13,10 @@ use linli_shared::sync::{
     ChunkKey, ChunkKind, Config, ConnId, DocumentId, Effect, Engine, Event, OpenGate, StoredChunk,
 };
 
-/// splitmix64: small, seedable, good enough to pick actions.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+use rng::Rng;
 
 /// One device's disk: chunks per document, as the engine asked.
 #[derive(Default, Clone)]

@@ -38,6 +38,19 @@ pub(crate) fn start(mut c: Command) -> anyhow::Result<(Child, String)> {
     Ok((child, url))
 }
 
+/// The benchmarks' relay build.
+pub(crate) const SERVER: &str = "target/server/linli-server";
+
+/// An admin command of the relay, with its global options (`--data DIR` or
+/// `--database URL`); what it printed.
+pub(crate) fn admin(global: &[&str], args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new(SERVER).args(global).args(args).output()?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
 pub(crate) fn stop(mut child: Child) {
     drop(child.stdin.take());
     let _ = child.kill();
@@ -92,24 +105,14 @@ pub fn relay_bench() -> anyhow::Result<()> {
     let mut npm = cmd("npm", ["ci", "--no-audit", "--no-fund"]);
     npm.current_dir("loadgen/reference");
     sh::run(npm)?;
-    let server = Path::new("target/server/linli-server");
     for w in WORKLOADS {
         eprintln!(
             "\n=== {} phones, groups of {}, {} documents per group, {} edits each",
             w.0, w.1, w.2, w.3
         );
         let data = temp_dir("linli")?;
-        let admin = |args: &[&str]| -> anyhow::Result<String> {
-            let out = Command::new(server)
-                .arg("--data")
-                .arg(&data)
-                .args(args)
-                .output()?;
-            if !out.status.success() {
-                bail!("{}", String::from_utf8_lossy(&out.stderr));
-            }
-            Ok(String::from_utf8(out.stdout)?)
-        };
+        let store = ["--data", data.to_str().context("a UTF-8 temporary path")?];
+        let admin = |args: &[&str]| admin(&store, args);
         let community = admin(&["community", "create", "--name", "bench"])?
             .trim()
             .to_owned();
@@ -125,7 +128,7 @@ pub fn relay_bench() -> anyhow::Result<()> {
         ])?;
         let token_file = data.join("tokens");
         std::fs::write(&token_file, tokens)?;
-        let mut c = Command::new(server);
+        let mut c = Command::new(SERVER);
         c.arg("--data")
             .arg(&data)
             .args([

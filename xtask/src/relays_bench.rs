@@ -7,27 +7,12 @@
 
 use std::process::Command;
 
-use anyhow::bail;
-
 use crate::postgres::Postgres;
-use crate::relay_bench::{start, stop};
+use crate::relay_bench::{SERVER, admin, start, stop};
 use crate::sh::{self, cmd};
 
 /// (phones, phones per group, documents per group, edits per phone and document)
 const WORKLOADS: [(usize, usize, usize, usize); 2] = [(100, 10, 2, 20), (500, 10, 2, 5)];
-const SERVER: &str = "target/server/linli-server";
-
-fn admin(database: &str, args: &[&str]) -> anyhow::Result<String> {
-    let out = Command::new(SERVER)
-        .args(["--database", database])
-        .args(args)
-        .output()?;
-    if !out.status.success() {
-        bail!("{}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(String::from_utf8(out.stdout)?)
-}
-
 pub fn relays_bench() -> anyhow::Result<()> {
     sh::run(cmd(
         "cargo",
@@ -67,11 +52,14 @@ pub fn relays_bench() -> anyhow::Result<()> {
                 0 => ("1 relay, SQLite".to_owned(), 1),
                 n => (format!("{n} relay(s), PostgreSQL"), n),
             };
-            let community = admin(&database, &["community", "create", "--name", "bench"])?
-                .trim()
-                .to_owned();
+            let community = admin(
+                &["--database", &database],
+                &["community", "create", "--name", "bench"],
+            )?
+            .trim()
+            .to_owned();
             let tokens = admin(
-                &database,
+                &["--database", &database],
                 &[
                     "token",
                     "create",

@@ -221,6 +221,16 @@ impl PostgresStorage {
 impl PostgresStorage {
     /// One transaction: inserts in the batch's order (chunks keep the order
     /// they were written in), then every deletion, sorted.
+    /// The device whose unique `column` (id or token hash) holds `value`.
+    fn device_where(&self, column: &str, value: &str) -> Result<Option<Device>, StorageError> {
+        let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE {column} = $1");
+        self.with(|c| {
+            c.query_opt(&sql, &[&value])?
+                .map(|r| device_row(&r))
+                .transpose()
+        })
+    }
+
     fn write_once(&self, c: &mut Client, batch: &[Write]) -> Result<(), StorageError> {
         let mut tx = c.transaction()?;
         let insert = tx.prepare(
@@ -588,25 +598,11 @@ impl Storage for PostgresStorage {
     }
 
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StorageError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = $1"),
-                &[&token_hash],
-            )?
-            .map(|r| device_row(&r))
-            .transpose()
-        })
+        self.device_where("token_hash", token_hash)
     }
 
     fn device(&self, id: &str) -> Result<Option<Device>, StorageError> {
-        self.with(|c| {
-            c.query_opt(
-                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"),
-                &[&id],
-            )?
-            .map(|r| device_row(&r))
-            .transpose()
-        })
+        self.device_where("id", id)
     }
 
     fn devices(&self, community: &str) -> Result<Vec<Device>, StorageError> {
