@@ -226,21 +226,7 @@ impl Phone {
 
     /// The events in a document, in list order.
     pub fn events(&self, id: &DocumentId) -> Vec<String> {
-        let Some(doc) = self.engine.document(id) else {
-            return Vec::new();
-        };
-        let Ok(Some((_, events))) = doc.get(automerge::ROOT, "events") else {
-            return Vec::new();
-        };
-        (0..doc.length(&events))
-            .filter_map(|i| match doc.get(&events, i) {
-                Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
-                    ScalarValue::Str(s) => Some(s.to_string()),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect()
+        self.engine.document(id).map(events_in).unwrap_or_default()
     }
 
     /// Whether the relay has acknowledged everything this phone has of `id`.
@@ -415,6 +401,33 @@ fn closed(frame: Option<CloseFrame>) -> Closed {
             reason: String::new(),
         },
     }
+}
+
+/// The `events` list of a scenario's document, in list order.
+pub fn events_in(doc: &AutoCommit) -> Vec<String> {
+    let Ok(Some((_, events))) = doc.get(automerge::ROOT, "events") else {
+        return Vec::new();
+    };
+    (0..doc.length(&events))
+        .filter_map(|i| match doc.get(&events, i) {
+            Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+                ScalarValue::Str(s) => Some(s.to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The events of a document as a relay stored it (its chunks, in order).
+pub fn stored_events(chunks: &[StoredChunk]) -> Vec<String> {
+    let mut doc = AutoCommit::new();
+    for chunk in chunks {
+        // A chunk that does not load leaves the events it held out: the
+        // comparison that follows says what is missing.
+        let _ = doc.load_incremental(&chunk.bytes);
+    }
+    events_in(&doc)
 }
 
 /// A document id every phone of a scenario derives from the same words.

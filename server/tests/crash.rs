@@ -14,19 +14,7 @@ use linli_shared::sync::DocumentId;
 
 fn stored_events(data: &Path, id: &DocumentId) -> Vec<String> {
     let storage = SqliteStorage::open(data).unwrap();
-    let mut doc = automerge::AutoCommit::new();
-    for chunk in storage.load_chunks(id).unwrap() {
-        doc.load_incremental(&chunk.bytes).unwrap();
-    }
-    let Ok(Some((_, list))) = automerge::ReadDoc::get(&doc, automerge::ROOT, "events") else {
-        return Vec::new();
-    };
-    (0..automerge::ReadDoc::length(&doc, &list))
-        .filter_map(|i| match automerge::ReadDoc::get(&doc, &list, i) {
-            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
-            _ => None,
-        })
-        .collect()
+    linli_loadgen::stored_events(&storage.load_chunks(id).unwrap())
 }
 
 struct Writer {

@@ -42,19 +42,7 @@ fn stored_events(database: &str, id: &DocumentId) -> Vec<String> {
             .load_chunks(id)
             .unwrap()
     });
-    let mut doc = automerge::AutoCommit::new();
-    for chunk in chunks {
-        doc.load_incremental(&chunk.bytes).unwrap();
-    }
-    let Ok(Some((_, list))) = automerge::ReadDoc::get(&doc, automerge::ROOT, "events") else {
-        return Vec::new();
-    };
-    (0..automerge::ReadDoc::length(&doc, &list))
-        .filter_map(|i| match automerge::ReadDoc::get(&doc, &list, i) {
-            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_owned),
-            _ => None,
-        })
-        .collect()
+    linli_loadgen::stored_events(&chunks)
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {

@@ -89,7 +89,8 @@ fn loadgen(
     sh::run(c)
 }
 
-pub fn relay_bench() -> anyhow::Result<()> {
+/// The relay and the load generator, optimised as deployed.
+pub(crate) fn build_server_and_loadgen() -> anyhow::Result<()> {
     sh::run(cmd(
         "cargo",
         [
@@ -101,7 +102,11 @@ pub fn relay_bench() -> anyhow::Result<()> {
             "--package",
             "linli-loadgen",
         ],
-    ))?;
+    ))
+}
+
+pub fn relay_bench() -> anyhow::Result<()> {
+    build_server_and_loadgen()?;
     let mut npm = cmd("npm", ["ci", "--no-audit", "--no-fund"]);
     npm.current_dir("loadgen/reference");
     sh::run(npm)?;

@@ -8,24 +8,13 @@
 use std::process::Command;
 
 use crate::postgres::Postgres;
-use crate::relay_bench::{SERVER, admin, start, stop};
+use crate::relay_bench::{SERVER, admin, build_server_and_loadgen, start, stop};
 use crate::sh::{self, cmd};
 
 /// (phones, phones per group, documents per group, edits per phone and document)
 const WORKLOADS: [(usize, usize, usize, usize); 2] = [(100, 10, 2, 20), (500, 10, 2, 5)];
 pub fn relays_bench() -> anyhow::Result<()> {
-    sh::run(cmd(
-        "cargo",
-        [
-            "build",
-            "--profile",
-            "server",
-            "--package",
-            "linli-server",
-            "--package",
-            "linli-loadgen",
-        ],
-    ))?;
+    build_server_and_loadgen()?;
     let pg = Postgres::start()?;
     crate::postgres::check(&pg)?;
     let dir = std::env::temp_dir().join(format!("linli-relays-bench-{}", std::process::id()));
