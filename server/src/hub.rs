@@ -590,6 +590,7 @@ impl HubThread {
     /// reach the phones here; scopes, approvals and revocations take effect
     /// here as they would had they been made here.
     fn elsewhere(&mut self, notice: Notice) -> Vec<Effect> {
+        self.metrics.relay_notices.fetch_add(1, Relaxed);
         match notice {
             Notice::Stored(document) => self.read_again(document),
             Notice::Scope(document) => self.scope_changed(document),
@@ -617,9 +618,11 @@ impl HubThread {
             return Vec::new();
         };
         match self.storage.load_chunks_except(&document, &known) {
-            Ok(chunks) => self
-                .engine
-                .stored_elsewhere(document, chunks, &mut self.gate),
+            Ok(chunks) => {
+                self.metrics.documents_read_again.fetch_add(1, Relaxed);
+                self.engine
+                    .stored_elsewhere(document, chunks, &mut self.gate)
+            }
             Err(e) => {
                 // Read afresh when next wanted; the phones' stalled syncs
                 // restart meanwhile.

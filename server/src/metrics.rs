@@ -28,6 +28,10 @@ pub struct Metrics {
     pub denied: AtomicU64,
     pub slow_clients_dropped: AtomicU64,
     pub storage_errors: AtomicU64,
+    /// Commits of other relays sharing the storage that this one heard of.
+    pub relay_notices: AtomicU64,
+    /// Documents brought up to date with what other relays stored.
+    pub documents_read_again: AtomicU64,
     /// Cumulative counts per bucket, then +Inf.
     latency_buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
     latency_sum_micros: AtomicU64,
@@ -119,6 +123,18 @@ impl Metrics {
             "counter",
             "Failed storage writes or reads.",
             self.storage_errors.load(Relaxed),
+        );
+        line(
+            "linli_relay_notices_total",
+            "counter",
+            "Commits of other relays sharing the database that this relay heard of.",
+            self.relay_notices.load(Relaxed),
+        );
+        line(
+            "linli_documents_read_again_total",
+            "counter",
+            "Documents in memory brought up to date with what other relays stored.",
+            self.documents_read_again.load(Relaxed),
         );
         let name = "linli_sync_latency_seconds";
         let _ = writeln!(

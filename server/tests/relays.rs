@@ -101,6 +101,9 @@ async fn phones_on_two_relays_converge_and_one_relay_dying_loses_nothing() {
             .await
     );
     eprintln!("B → A in {:?}", started.elapsed());
+    // A heard B's commit and brought the round up to date from storage.
+    assert!(metric(&url_a, "linli_relay_notices_total").await > 0);
+    assert!(metric(&url_a, "linli_documents_read_again_total").await > 0);
 
     // Everyone writes; relay A is killed in the middle of it.
     let mut written: Vec<String> = vec![
@@ -171,6 +174,8 @@ async fn phones_on_two_relays_converge_and_one_relay_dying_loses_nothing() {
         assert_eq!(sorted(phone.events(&round)), expected, "{}", phone.name);
     }
     assert_eq!(sorted(stored_events(&database, &round)), expected);
+    // And B heard A's phones' writes before A died.
+    assert!(metric(&url_b, "linli_documents_read_again_total").await > 0);
     stop(relay_b);
 }
 
@@ -202,7 +207,13 @@ async fn a_device_revoked_through_one_relay_is_cut_off_on_the_other() {
             .unwrap()
             .id
     });
-    let status = post(&url_a, &format!("/api/devices/{device}/revoke"), &tokens[0]).await;
+    let (status, _) = http(
+        "POST",
+        &url_a,
+        &format!("/api/devices/{device}/revoke"),
+        Some(&tokens[0]),
+    )
+    .await;
     assert!((200..300).contains(&status), "{status}");
     assert!(
         phone
@@ -219,21 +230,34 @@ async fn a_device_revoked_through_one_relay_is_cut_off_on_the_other() {
     stop(relay_b);
 }
 
-/// A POST with a bearer token over a plain socket; returns the status.
-async fn post(base: &str, path: &str, token: &str) -> u16 {
+/// An HTTP request over a plain socket (with a bearer token if given);
+/// returns the status and the body.
+async fn http(method: &str, base: &str, path: &str, token: Option<&str>) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = base.trim_start_matches("http://");
     let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
     let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
     );
     s.write_all(req.as_bytes()).await.unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).await.unwrap();
-    out.split_whitespace()
+    let status = out
+        .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
+        .unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    (status, body)
+}
+
+/// A counter from a relay's `/metrics`.
+async fn metric(base: &str, name: &str) -> u64 {
+    let (_, body) = http("GET", base, "/metrics", None).await;
+    body.lines()
+        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} in /metrics"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

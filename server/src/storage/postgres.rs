@@ -149,12 +149,13 @@ impl PostgresStorage {
     ) -> Result<T, StorageError> {
         let (mut client, kept) = self.check_out()?;
         let result = f(&mut client);
-        let dead = client.is_closed();
-        self.check_in(client);
+        let lost = client.is_closed()
+            || matches!(&result, Err(StorageError::Postgres(e)) if connection_lost(e));
+        self.check_in(client, lost);
         match result {
             // A connection that died while idle fails on first use, before
             // anything reaches the database.
-            Err(StorageError::Postgres(_)) if kept && dead => {
+            Err(StorageError::Postgres(_)) if kept && lost => {
                 tracing::info!("the database dropped this relay's connections; connecting again");
                 {
                     let mut pool = self.pool();
@@ -164,7 +165,9 @@ impl PostgresStorage {
                 self.pool.1.notify_all();
                 let (mut client, _) = self.check_out()?;
                 let result = f(&mut client);
-                self.check_in(client);
+                let lost = client.is_closed()
+                    || matches!(&result, Err(StorageError::Postgres(e)) if connection_lost(e));
+                self.check_in(client, lost);
                 result
             }
             result => result,
@@ -197,10 +200,11 @@ impl PostgresStorage {
         }
     }
 
-    fn check_in(&self, client: Client) {
+    /// Keeps the connection for the next call, unless it is `lost`.
+    fn check_in(&self, client: Client, lost: bool) {
         {
             let mut pool = self.pool();
-            if client.is_closed() {
+            if lost || client.is_closed() {
                 pool.open -= 1;
             } else {
                 pool.idle.push(client);
@@ -270,6 +274,19 @@ impl PostgresStorage {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The connection itself failed (the server ended it, or the socket broke),
+/// whether or not the client has noticed yet.
+fn connection_lost(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    e.is_closed()
+        || e.code().is_some_and(|c| {
+            *c == SqlState::ADMIN_SHUTDOWN
+                || *c == SqlState::CRASH_SHUTDOWN
+                || *c == SqlState::CANNOT_CONNECT_NOW
+        })
+        || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
 }
 
 /// Transactions PostgreSQL aborted that succeed when run again.
