@@ -42,6 +42,9 @@ async function community(relay, names) {
 
 /** Opens the round (listed on the volunteer's home once synced). */
 async function openRound(page, title) {
+  const said = [];
+  const listen = (m) => said.push(`${m.type()}: ${m.text()}`);
+  page.on("console", listen);
   await page.goto(new URL("/", page.url()).href);
   try {
     await page.locator(".rounds a", { hasText: title }).click({ timeout: 30_000 });
@@ -52,7 +55,10 @@ async function openRound(page, title) {
     await page.locator("main").waitFor();
     const device = await page.locator("main").innerText().catch(() => "");
     console.log(`round ${title} not listed; sync status ${status}; 我的设备:\n${device.slice(0, 3000)}`);
+    console.log(`the page said:\n${said.slice(-40).join("\n")}`);
     throw e;
+  } finally {
+    page.off("console", listen);
   }
   await page.locator("[data-round-title]", { hasText: title }).waitFor({ timeout: 15_000 });
 }
