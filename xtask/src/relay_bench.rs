@@ -51,6 +51,34 @@ pub(crate) fn admin(global: &[&str], args: &[&str]) -> anyhow::Result<String> {
     Ok(String::from_utf8(out.stdout)?)
 }
 
+/// A community for a run, and a file of staff tokens for `phones` phones
+/// (four phones share a token, as four tabs would); returns the file.
+pub(crate) fn bench_community(
+    store: &[&str],
+    phones: usize,
+    dir: &Path,
+) -> anyhow::Result<PathBuf> {
+    let community = admin(store, &["community", "create", "--name", "bench"])?
+        .trim()
+        .to_owned();
+    let tokens = admin(
+        store,
+        &[
+            "token",
+            "create",
+            "--community",
+            &community,
+            "--role",
+            "staff",
+            "--count",
+            &phones.div_ceil(4).to_string(),
+        ],
+    )?;
+    let file = dir.join("tokens");
+    std::fs::write(&file, tokens)?;
+    Ok(file)
+}
+
 pub(crate) fn stop(mut child: Child) {
     drop(child.stdin.take());
     let _ = child.kill();
@@ -117,22 +145,7 @@ pub fn relay_bench() -> anyhow::Result<()> {
         );
         let data = temp_dir("linli")?;
         let store = ["--data", data.to_str().context("a UTF-8 temporary path")?];
-        let admin = |args: &[&str]| admin(&store, args);
-        let community = admin(&["community", "create", "--name", "bench"])?
-            .trim()
-            .to_owned();
-        let tokens = admin(&[
-            "token",
-            "create",
-            "--community",
-            &community,
-            "--role",
-            "staff",
-            "--count",
-            &w.0.div_ceil(4).to_string(),
-        ])?;
-        let token_file = data.join("tokens");
-        std::fs::write(&token_file, tokens)?;
+        let token_file = bench_community(&store, w.0, &data)?;
         let mut c = Command::new(SERVER);
         c.arg("--data")
             .arg(&data)

@@ -8,7 +8,7 @@
 use std::process::Command;
 
 use crate::postgres::Postgres;
-use crate::relay_bench::{SERVER, admin, build_server_and_loadgen, start, stop};
+use crate::relay_bench::{SERVER, bench_community, build_server_and_loadgen, start, stop};
 use crate::sh::{self, cmd};
 
 /// (phones, phones per group, documents per group, edits per phone and document)
@@ -41,27 +41,7 @@ pub fn relays_bench() -> anyhow::Result<()> {
                 0 => ("1 relay, SQLite".to_owned(), 1),
                 n => (format!("{n} relay(s), PostgreSQL"), n),
             };
-            let community = admin(
-                &["--database", &database],
-                &["community", "create", "--name", "bench"],
-            )?
-            .trim()
-            .to_owned();
-            let tokens = admin(
-                &["--database", &database],
-                &[
-                    "token",
-                    "create",
-                    "--community",
-                    &community,
-                    "--role",
-                    "staff",
-                    "--count",
-                    &w.0.div_ceil(4).to_string(),
-                ],
-            )?;
-            let token_file = dir.join("tokens");
-            std::fs::write(&token_file, tokens)?;
+            let token_file = bench_community(&["--database", &database], w.0, &dir)?;
             let mut children = Vec::new();
             let mut urls = Vec::new();
             for _ in 0..relays {
