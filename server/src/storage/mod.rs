@@ -45,6 +45,8 @@ pub enum StorageError {
     NoCommunity(String),
     #[error("stored record is damaged: {0}")]
     Damaged(String),
+    #[error("cannot start the thread that listens to other relays: {0}")]
+    ListenThread(std::io::Error),
 }
 
 /// Why an invite code did not give a device token.

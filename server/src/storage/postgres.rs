@@ -850,7 +850,7 @@ impl Storage for PostgresStorage {
                     }
                 }
             })
-            .map_err(|e| StorageError::Damaged(format!("starting the notice thread: {e}")))?;
+            .map_err(StorageError::ListenThread)?;
         Ok(true)
     }
 
