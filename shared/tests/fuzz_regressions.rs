@@ -25,4 +25,15 @@ fn kept_inputs_still_pass() {
     assert!(replay("decode_message", fuzzing::decode_message) > 0);
     assert!(replay("load_chunks", fuzzing::load_chunks) > 0);
     assert!(replay("relay_frames", fuzzing::relay_frames) > 0);
+    assert!(replay("sync_changes", fuzzing::sync_changes) > 0);
+}
+
+/// A phone cannot catch a panic (wasm, `panic = "abort"`): every input that
+/// ever crashed anything goes through a phone's receive path, where the
+/// checks must refuse it before Automerge sees it.
+#[test]
+fn kept_inputs_reach_a_phone_without_a_panic() {
+    assert!(replay("load_chunks", fuzzing::phone_chunks) > 0);
+    assert!(replay("relay_frames", fuzzing::phone_frames) > 0);
+    assert!(replay("sync_changes", fuzzing::sync_changes) > 0);
 }

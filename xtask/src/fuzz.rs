@@ -5,7 +5,10 @@
 //! replays it from then on, and the command fails.
 //!
 //! cargo-fuzz runs here on the stable toolchain with `-s none` (no
-//! sanitizer: that needs nightly, which these machines cannot fetch).
+//! sanitizer: that needs nightly, which these machines cannot fetch) and
+//! `-O` (optimised, no debug assertions: as phones and the relay run, and
+//! many times faster through Automerge, whose debug assertions re-check
+//! whole documents).
 
 use std::path::Path;
 
@@ -13,7 +16,12 @@ use anyhow::bail;
 
 use crate::sh::{self, cmd};
 
-pub const TARGETS: [&str; 3] = ["decode_message", "load_chunks", "relay_frames"];
+pub const TARGETS: [&str; 4] = [
+    "decode_message",
+    "load_chunks",
+    "relay_frames",
+    "sync_changes",
+];
 
 /// cargo-fuzz from crates.io, once.
 pub fn cargo_fuzz() -> anyhow::Result<()> {
@@ -54,7 +62,7 @@ pub fn fuzz(round: Round) -> anyhow::Result<()> {
         }
         let artifacts = dir.join("artifacts").join(target);
         std::fs::create_dir_all(&artifacts)?;
-        let mut run = cmd("cargo", ["fuzz", "run", "-s", "none", target]);
+        let mut run = cmd("cargo", ["fuzz", "run", "-O", "-s", "none", target]);
         run.arg(Path::new("corpus").join(target))
             .arg("--")
             .args(match round {

@@ -12,13 +12,30 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::sync::{self, SyncDoc};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use automerge::sync::{self, ChunkList, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 
 use super::chunk::{ChunkKey, ChunkKind, StoredChunk};
 use super::document_id::DocumentId;
-use super::intact::intact;
+use super::intact::{self, Damage, Limits};
+use super::intake::Intake;
 use super::message::{Message, PROTOCOL_V1, PeerId, PeerMetadata};
+
+/// Automerge's `advance_heads`: after applying a peer's changes, the new
+/// heads (and the old shared heads still heads) are what both sides have.
+fn advance_shared_heads(state: &mut sync::State, before: &[ChangeHash], after: &[ChangeHash]) {
+    let mut shared: Vec<ChangeHash> = after
+        .iter()
+        .filter(|h| !before.contains(h))
+        .chain(state.shared_heads.iter().filter(|h| after.contains(h)))
+        .copied()
+        .collect();
+    shared.sort();
+    shared.dedup();
+    state.shared_heads = shared;
+}
 
 /// One connection, numbered by the caller.
 pub type ConnId = u64;
@@ -57,6 +74,8 @@ pub struct Config {
     /// Incremental chunks are folded into a snapshot once they together
     /// outgrow it (and are at least this many bytes).
     pub compact_above: usize,
+    /// What one message may ask of Automerge (inflated bytes, rows).
+    pub limits: Limits,
 }
 
 impl Config {
@@ -70,6 +89,7 @@ impl Config {
             resync_after: 15_000,
             coalesce: true,
             compact_above: 4096,
+            limits: Limits::DEFAULT,
         }
     }
 
@@ -83,6 +103,7 @@ impl Config {
             resync_after: 15_000,
             coalesce: false,
             compact_above: 4096,
+            limits: Limits::DEFAULT,
         }
     }
 }
@@ -120,6 +141,8 @@ pub enum CloseReason {
     JoinTimeout,
     /// The peer sent us an `error`.
     PeerError(String),
+    /// The gate refused what the peer sent (a quota); the text went to it.
+    OverQuota(String),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -178,6 +201,21 @@ pub enum Effect {
         sender: PeerId,
         data: Vec<u8>,
     },
+    /// A peer sent changes that failed the checks every chunk passes before
+    /// Automerge sees it: the message was refused whole (nothing of it
+    /// applied) and the connection closed with the reason. Ids only.
+    Refused {
+        conn: ConnId,
+        document: DocumentId,
+        damage: Damage,
+    },
+    /// Automerge panicked working on this document (what the checks missed):
+    /// the document left memory, to be read again from storage when next
+    /// wanted, and the connection whose message it was is closed. Every
+    /// other document carries on.
+    Contained {
+        document: DocumentId,
+    },
 }
 
 /// What the relay's access control is asked.
@@ -195,6 +233,19 @@ pub enum Access {
 /// An [`Access::Offer`] of an unknown document is where a gate registers it.
 pub trait Gate {
     fn admit(&mut self, conn: ConnId, document: &DocumentId, access: Access) -> bool;
+
+    /// Before a peer's changes (`bytes` of chunks) are taken into a
+    /// document: may the device on `conn` add them (the relay's quotas)?
+    /// `Err` carries the reason the peer is told before it is disconnected.
+    fn may_take(
+        &mut self,
+        conn: ConnId,
+        document: &DocumentId,
+        bytes: usize,
+    ) -> Result<(), String> {
+        let _ = (conn, document, bytes);
+        Ok(())
+    }
 }
 
 /// A phone trusts its relay with every document it opened.
@@ -259,13 +310,16 @@ struct Doc {
     /// Relay: peers to offer the document to once it has loaded.
     offers: Vec<ConnId>,
     last_used: Millis,
+    /// Where peers' changes are checked before they join the document, and
+    /// wait for what they depend on.
+    intake: Intake,
 }
 
 impl Doc {
     /// Applies a stored chunk and remembers it, so that a compaction
     /// replaces it.
     fn take_in(&mut self, document: DocumentId, chunk: StoredChunk, out: &mut Vec<Effect>) {
-        let loaded = if intact(&chunk.bytes) {
+        let loaded = if intact::intact(&chunk.bytes) {
             self.doc.load_incremental(&chunk.bytes).map_err(|_| ())
         } else {
             Err(())
@@ -309,6 +363,7 @@ impl Doc {
             opened: false,
             offers: Vec::new(),
             last_used: now,
+            intake: Intake::default(),
         }
     }
 }
@@ -350,6 +405,12 @@ impl Engine {
     /// Documents held in memory now.
     pub fn documents_in_memory(&self) -> usize {
         self.docs.len()
+    }
+
+    /// Changes from peers waiting for what they depend on, over every
+    /// document in memory.
+    pub fn waiting_changes(&self) -> usize {
+        self.docs.values().map(|d| d.intake.waiting()).sum()
     }
 
     pub fn connections(&self) -> usize {
@@ -481,19 +542,55 @@ impl Engine {
             Event::Open { document } => self.open(document, &mut out),
             Event::LocalChange { document } => {
                 if self.docs.contains_key(&document) {
-                    self.after_change(document, &mut out);
-                    self.deliver_to_others(document, None, gate, &mut out);
+                    self.contain(document, None, &mut out, |e, out| {
+                        e.after_change(document, out);
+                        e.deliver_to_others(document, None, gate, out);
+                    });
                 }
             }
-            Event::Loaded { document, chunks } => self.loaded(document, chunks, gate, &mut out),
+            Event::Loaded { document, chunks } => {
+                self.contain(document, None, &mut out, |e, out| {
+                    e.loaded(document, chunks, gate, out)
+                })
+            }
             Event::Tick { now } => self.tick(now, &mut out),
             Event::Flush => {
                 for document in std::mem::take(&mut self.changed) {
-                    self.deliver_to_others(document, None, gate, &mut out);
+                    self.contain(document, None, &mut out, |e, out| {
+                        e.deliver_to_others(document, None, gate, out)
+                    });
                 }
             }
         }
         out
+    }
+
+    /// Runs Automerge's work on one document so that a panic inside it (what
+    /// the checks missed) costs only that document's memory state: its
+    /// effects so far are dropped, it leaves memory (storage has everything
+    /// acknowledged), and the connection whose message caused it, if any,
+    /// is closed. On the relay (`panic = "unwind"`) this keeps every other
+    /// document syncing; on a phone (`panic = "abort"`) nothing can be
+    /// caught, which is why every chunk is checked before Automerge sees it.
+    fn contain(
+        &mut self,
+        document: DocumentId,
+        conn: Option<ConnId>,
+        out: &mut Vec<Effect>,
+        work: impl FnOnce(&mut Self, &mut Vec<Effect>),
+    ) {
+        let mark = out.len();
+        let caught = catch_unwind(AssertUnwindSafe(|| work(self, out)));
+        if caught.is_err() {
+            out.truncate(mark);
+            self.forget(&document);
+            out.push(Effect::Contained { document });
+            if let Some(conn) = conn
+                && self.conns.contains_key(&conn)
+            {
+                self.refuse(conn, "the relay could not apply these changes", out);
+            }
+        }
     }
 
     fn connected(&mut self, conn: ConnId, out: &mut Vec<Effect>) {
@@ -601,7 +698,9 @@ impl Engine {
         }
         match message {
             Message::Request { document, .. } | Message::Sync { document, .. } => {
-                self.doc_message(conn, document, message, gate, out)
+                self.contain(document, Some(conn), out, |e, out| {
+                    e.doc_message(conn, document, message, gate, out)
+                })
             }
             Message::DocUnavailable { document, .. } => {
                 // The peer has nothing: start over with it, so that whatever
@@ -813,25 +912,74 @@ impl Engine {
         let (Message::Request { data, .. } | Message::Sync { data, .. }) = message else {
             return;
         };
-        let sync_message = match sync::Message::decode(&data) {
+        let limits = self.config.limits;
+        // Every byte is checked before Automerge parses it (`intact`).
+        if let Err(damage) = intact::check_sync_message(&data, &limits) {
+            return self.refuse_damaged(conn, document, damage, out);
+        }
+        let mut sync_message = match sync::Message::decode(&data) {
             Ok(m) => m,
             Err(_) => return self.refuse(conn, "invalid automerge sync message", out),
         };
         if let Some(c) = self.conns.get_mut(&conn) {
             c.documents.insert(document);
         }
+        let before = d.doc.get_heads();
+        // The changes go in through the intake (checked one by one, waiting
+        // for their dependencies there), the rest of the message to
+        // Automerge's sync state.
+        let chunks: Vec<Vec<u8>> = sync_message.changes.iter().map(<[u8]>::to_vec).collect();
+        sync_message.changes = ChunkList::empty();
+        let bytes: usize = chunks.iter().map(Vec::len).sum();
+        if bytes > 0
+            && let Err(reason) = gate.may_take(conn, &document, bytes)
+        {
+            return self.refuse_over_quota(conn, document, reason, out);
+        }
+        let Some(d) = self.docs.get_mut(&document) else {
+            return;
+        };
+        if let Err(damage) = d.intake.take(&mut d.doc, &chunks, &limits) {
+            return self.refuse_damaged(conn, document, damage, out);
+        }
         let peer = d.peers.entry(conn).or_insert_with(PeerSync::new);
+        // A peer that summarises what it has from nothing, when this side
+        // knows of heads both share, has started its side of the
+        // conversation over (a phone's stalled sync does): start this side
+        // over too, or this side, thinking the peer up to date, would never
+        // answer it.
+        let started_over = sync_message
+            .have
+            .first()
+            .is_some_and(|h| h.last_sync.is_empty())
+            && !peer.state.shared_heads.is_empty();
+        if started_over {
+            let asked = peer.asked;
+            *peer = PeerSync::new();
+            peer.asked = asked;
+        }
         peer.asked |= is_request;
         peer.last_activity = now;
-        let before = d.doc.get_heads();
+        // Automerge is handed the message without its changes (they went
+        // in above), so what it does with a message that carried changes
+        // is done here: the heads they made are shared with this peer now,
+        // and the peer is owed an answer (Automerge would otherwise take
+        // the message for one that says "nothing new" and stay silent).
+        let last_sent = peer.state.last_sent_heads.clone();
+        if !chunks.is_empty() {
+            let after = d.doc.get_heads();
+            advance_shared_heads(&mut peer.state, &before, &after);
+        }
         if d.doc
             .sync()
             .receive_sync_message(&mut peer.state, sync_message)
             .is_err()
         {
-            // Changes that do not apply leave the document as it was.
             d.peers.remove(&conn);
             return self.refuse(conn, "automerge could not apply the changes", out);
+        }
+        if !chunks.is_empty() {
+            peer.state.last_sent_heads = last_sent;
         }
         let changed = d.doc.get_heads() != before;
         if changed {
@@ -843,6 +991,55 @@ impl Engine {
             }
         }
         self.send_sync(conn, document, gate, out);
+    }
+
+    /// Refuses a message the gate would not take (a quota): the peer is told
+    /// why and disconnected; nothing of the message was applied.
+    fn refuse_over_quota(
+        &mut self,
+        conn: ConnId,
+        document: DocumentId,
+        reason: String,
+        out: &mut Vec<Effect>,
+    ) {
+        if let Some(d) = self.docs.get_mut(&document) {
+            d.peers.remove(&conn);
+        }
+        let target = self.peer_of(conn).unwrap_or_default().to_owned();
+        let error = Message::Error {
+            sender: self.config.peer_id.clone(),
+            target,
+            message: reason.clone(),
+        };
+        out.push(Effect::Send {
+            conn,
+            bytes: error.encode(),
+        });
+        out.push(Effect::Close {
+            conn,
+            reason: CloseReason::OverQuota(reason),
+        });
+        self.disconnected(conn);
+    }
+
+    /// Refuses a message whose changes failed the checks: the peer is told
+    /// why and disconnected; nothing of the message was applied.
+    fn refuse_damaged(
+        &mut self,
+        conn: ConnId,
+        document: DocumentId,
+        damage: Damage,
+        out: &mut Vec<Effect>,
+    ) {
+        if let Some(d) = self.docs.get_mut(&document) {
+            d.peers.remove(&conn);
+        }
+        out.push(Effect::Refused {
+            conn,
+            document,
+            damage,
+        });
+        self.refuse(conn, &format!("damaged changes: {damage}"), out);
     }
 
     fn deny(&mut self, conn: ConnId, document: DocumentId, out: &mut Vec<Effect>) {
@@ -954,9 +1151,18 @@ impl Engine {
             peer.asked = false;
             return self.send_unavailable(conn, document, out);
         }
-        let Some(message) = d.doc.sync().generate_sync_message(&mut peer.state) else {
+        let Some(mut message) = d.doc.sync().generate_sync_message(&mut peer.state) else {
             return;
         };
+        if d.intake.waiting() > 0 {
+            // Ask for what the waiting changes depend on, as Automerge asks
+            // for its own queue's, not for changes that are here waiting.
+            let intake = &d.intake;
+            message.need.retain(|h| !intake.holds(h));
+            message.need.extend(intake.missing(&mut d.doc));
+            message.need.sort();
+            message.need.dedup();
+        }
         peer.asked = false;
         peer.last_activity = self.now;
         let data = message.encode();

@@ -6,6 +6,9 @@
 //! - [`chunk`]: what the engine asks storage to keep.
 //! - [`scope`]: who may sync a document, the rules the relay enforces.
 //! - [`engine`]: the state machine both the relay and the phone drive.
+//! - [`intact`]: the checks every byte passes before Automerge parses it.
+//! - [`intake`]: how a peer's changes join a document, one checked step at
+//!   a time.
 //! - [`fuzzing`]: the bodies of the fuzz targets, replayed by tests.
 
 pub mod chunk;
@@ -13,6 +16,7 @@ pub mod document_id;
 pub mod engine;
 pub mod fuzzing;
 pub mod intact;
+pub mod intake;
 pub mod message;
 pub mod scope;
 
