@@ -18,6 +18,8 @@
 //! - `POST /api/devices/{id}/revoke` (staff) → the device's sockets close.
 //!
 //! Errors are `{"error": code}` with a stable code the app translates.
+//! `/api/invites/*` answers 429 `too_many_requests` to an address calling it
+//! more than `--max-invite-calls-per-minute` times a minute (guessing codes).
 
 use axum::{
     Json, Router,
@@ -33,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::auth::{blocking, device_from, refuse};
 use crate::hub::HubEvent;
+use crate::quota::Socket;
 use crate::secret;
 use crate::storage::{Community, Device, Invite, NewInvite, RedeemError, Registration};
 
@@ -84,7 +87,31 @@ struct Redeemed {
     view: DeviceView,
 }
 
-async fn redeem(State(state): State<AppState>, body: Option<Json<RedeemRequest>>) -> Response {
+/// Counts a call to `/api/invites/*` against the caller's address; the
+/// refusal when it is over its allowance.
+fn over_invite_allowance(
+    state: &AppState,
+    socket: Socket,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let client = state.addresses.client(socket.0, headers);
+    if state.addresses.invite_call(client) {
+        return None;
+    }
+    state.metrics.quota_refusals.add("invite_calls");
+    tracing::info!("invite calls from one address over the limit; refused");
+    Some(refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_requests"))
+}
+
+async fn redeem(
+    State(state): State<AppState>,
+    socket: Socket,
+    headers: HeaderMap,
+    body: Option<Json<RedeemRequest>>,
+) -> Response {
+    if let Some(refusal) = over_invite_allowance(&state, socket, &headers) {
+        return refusal;
+    }
     let Some(Json(body)) = body else {
         return refuse(StatusCode::BAD_REQUEST, "bad_request");
     };
@@ -138,7 +165,15 @@ struct Preview {
 
 /// What a code is for, before the person fills in a form for it. A POST, so
 /// that the code stays out of URLs and logs.
-async fn preview(State(state): State<AppState>, body: Option<Json<PreviewRequest>>) -> Response {
+async fn preview(
+    State(state): State<AppState>,
+    socket: Socket,
+    headers: HeaderMap,
+    body: Option<Json<PreviewRequest>>,
+) -> Response {
+    if let Some(refusal) = over_invite_allowance(&state, socket, &headers) {
+        return refusal;
+    }
     let Some(Json(body)) = body else {
         return refuse(StatusCode::BAD_REQUEST, "bad_request");
     };
@@ -229,9 +264,13 @@ pub fn recruit_link(base: &str, code: &str) -> String {
 
 async fn mint_invite(
     State(state): State<AppState>,
+    socket: Socket,
     headers: HeaderMap,
     body: Option<Json<MintRequest>>,
 ) -> Response {
+    if let Some(refusal) = over_invite_allowance(&state, socket, &headers) {
+        return refusal;
+    }
     let device = match device_from(&state, &headers).await {
         Ok(d) => d,
         Err(r) => return r,

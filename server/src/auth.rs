@@ -43,18 +43,38 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     (!token.is_empty()).then(|| token.to_owned())
 }
 
+/// Why a token gave no device.
+pub enum AuthError {
+    /// Unknown or revoked: the code to answer 401 with.
+    Refused(&'static str),
+    /// Storage failed; the response says so.
+    Storage(Response),
+}
+
+impl From<AuthError> for Response {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Refused(code) => refuse(StatusCode::UNAUTHORIZED, code),
+            AuthError::Storage(r) => r,
+        }
+    }
+}
+
 /// The device a token belongs to, if it is valid and not revoked.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Device, Response> {
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Device, AuthError> {
     let hash = secret::hash(token);
-    match blocking(state, move |s| s.device_by_token(&hash)).await? {
+    match blocking(state, move |s| s.device_by_token(&hash))
+        .await
+        .map_err(AuthError::Storage)?
+    {
         Some(d) if !d.is_revoked() => Ok(d),
-        Some(_) => Err(refuse(StatusCode::UNAUTHORIZED, "device_revoked")),
-        None => Err(refuse(StatusCode::UNAUTHORIZED, "unknown_token")),
+        Some(_) => Err(AuthError::Refused("device_revoked")),
+        None => Err(AuthError::Refused("unknown_token")),
     }
 }
 
 /// The device behind the request's bearer token.
 pub async fn device_from(state: &AppState, headers: &HeaderMap) -> Result<Device, Response> {
     let token = bearer(headers).ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "missing_token"))?;
-    authenticate(state, &token).await
+    authenticate(state, &token).await.map_err(Response::from)
 }

@@ -6,6 +6,8 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::{Parser, Subcommand};
 use linli_shared::model::actor::Role;
 
+use crate::quota::Quotas;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "linli-server",
@@ -157,8 +159,53 @@ pub struct ServeArgs {
     #[arg(long, env = "LINLI_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Documents one device may register.
+    #[arg(long, env = "LINLI_MAX_DOCUMENTS_PER_DEVICE", default_value_t = Quotas::default().documents_per_device)]
+    pub max_documents_per_device: u64,
+
+    /// Bytes one device's messages may add to storage in a day (UTC).
+    #[arg(long, env = "LINLI_MAX_DEVICE_BYTES_PER_DAY", default_value_t = Quotas::default().device_bytes_per_day)]
+    pub max_device_bytes_per_day: u64,
+
+    /// Bytes one community's documents may take in storage.
+    #[arg(long, env = "LINLI_MAX_COMMUNITY_BYTES", default_value_t = Quotas::default().community_bytes)]
+    pub max_community_bytes: u64,
+
+    /// Sync sockets open at once on this relay (keep the process's open-file
+    /// limit above it: `ulimit -n`).
+    #[arg(long, env = "LINLI_MAX_SOCKETS", default_value_t = Quotas::default().sockets)]
+    pub max_sockets: usize,
+
+    /// WebSocket upgrades without a valid token, per client address and minute.
+    #[arg(long, env = "LINLI_MAX_ANONYMOUS_UPGRADES_PER_MINUTE", default_value_t = Quotas::default().anonymous_upgrades_per_minute)]
+    pub max_anonymous_upgrades_per_minute: u32,
+
+    /// Calls to /api/invites/* (redeem, preview, mint), per client address and minute.
+    #[arg(long, env = "LINLI_MAX_INVITE_CALLS_PER_MINUTE", default_value_t = Quotas::default().invite_calls_per_minute)]
+    pub max_invite_calls_per_minute: u32,
+
+    /// Proxies (comma-separated addresses) whose X-Forwarded-For names the
+    /// client, e.g. the nginx in front of the relay; without it every phone
+    /// behind the proxy shares the proxy's per-address allowances.
+    #[arg(long, env = "LINLI_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+
     /// Stop when standard input closes (used by test harnesses, so a relay
     /// never outlives the test that started it).
     #[arg(long, hide = true)]
     pub exit_on_stdin_close: bool,
+}
+
+impl ServeArgs {
+    /// The quotas these options set.
+    pub fn quotas(&self) -> Quotas {
+        Quotas {
+            documents_per_device: self.max_documents_per_device,
+            device_bytes_per_day: self.max_device_bytes_per_day,
+            community_bytes: self.max_community_bytes,
+            sockets: self.max_sockets,
+            anonymous_upgrades_per_minute: self.max_anonymous_upgrades_per_minute,
+            invite_calls_per_minute: self.max_invite_calls_per_minute,
+        }
+    }
 }

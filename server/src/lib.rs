@@ -5,7 +5,10 @@
 //! - [`admin`]: communities, invites, tokens and devices from the terminal.
 //! - [`storage`]: the storage trait and its SQLite backend (chunks and
 //!   snapshots of documents, communities, devices, invites, the registry).
-//! - [`hub`]: the thread that drives the sync engine, stores, then sends.
+//! - [`hub`]: the thread that drives the sync engine, stores, then sends;
+//!   supervised, with a heartbeat.
+//! - [`quota`]: what one device, community or client address may ask of the
+//!   relay.
 //! - [`sync_socket`]: `/sync`, the WebSocket phones sync over; token check and
 //!   limits.
 //! - [`auth`]: the device behind a token, and the JSON refusals.
@@ -26,6 +29,7 @@ pub mod error;
 pub mod health;
 pub mod hub;
 pub mod metrics;
+pub mod quota;
 pub mod secret;
 pub mod serve;
 pub mod static_files;
@@ -49,6 +53,10 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub limits: Arc<sync_socket::Limits>,
     pub usage: Arc<sync_socket::Usage>,
+    /// Per-device, per-community and per-relay quotas (the hub holds a copy).
+    pub quotas: Arc<quota::Quotas>,
+    /// Per-address allowances: upgrades without a token, invite calls.
+    pub addresses: Arc<quota::Addresses>,
     /// Numbers connections for the hub.
     pub next_conn: Arc<AtomicU64>,
     /// Where phones reach this relay (for join links), if configured.
@@ -56,16 +64,42 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Starts the hub on `storage`; must run inside the Tokio runtime.
+    /// Starts the hub on `storage` with the default quotas; must run inside
+    /// the Tokio runtime.
     pub fn new(dist: PathBuf, storage: Arc<dyn storage::Storage>) -> Self {
+        Self::with_quotas(dist, storage, quota::Quotas::default(), Vec::new())
+    }
+
+    /// Starts the hub on `storage` with these quotas, trusting
+    /// `X-Forwarded-For` from `trusted_proxies`.
+    pub fn with_quotas(
+        dist: PathBuf,
+        storage: Arc<dyn storage::Storage>,
+        quotas: quota::Quotas,
+        trusted_proxies: Vec<std::net::IpAddr>,
+    ) -> Self {
         let metrics = Arc::new(metrics::Metrics::default());
+        let addresses = quota::Addresses::new(&quotas, trusted_proxies);
+        let forget = Arc::downgrade(&addresses);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                let Some(addresses) = forget.upgrade() else {
+                    break;
+                };
+                addresses.forget_idle();
+            }
+        });
         Self {
             dist: Arc::new(dist),
-            hub: hub::Hub::start(storage.clone(), metrics.clone()),
+            hub: hub::Hub::start(storage.clone(), metrics.clone(), quotas.clone()),
             storage,
             metrics,
             limits: Arc::new(sync_socket::Limits::default()),
             usage: Arc::new(sync_socket::Usage::default()),
+            quotas: Arc::new(quotas),
+            addresses,
             next_conn: Arc::new(AtomicU64::new(1)),
             public_url: None,
         }

@@ -99,7 +99,12 @@ async fn serve(
     args: linli_server::cli::ServeArgs,
     storage: std::sync::Arc<dyn linli_server::storage::Storage>,
 ) -> anyhow::Result<()> {
-    let mut state = linli_server::AppState::new(args.dist.clone(), storage);
+    let mut state = linli_server::AppState::with_quotas(
+        args.dist.clone(),
+        storage,
+        args.quotas(),
+        args.trusted_proxy.clone(),
+    );
     state.public_url = args
         .public_url
         .as_deref()

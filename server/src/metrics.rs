@@ -2,7 +2,9 @@
 //! relay that a thousand phones lean on. Counters are plain atomics; the hub
 //! and the sockets update them, the endpoint only reads.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
@@ -32,9 +34,48 @@ pub struct Metrics {
     pub relay_notices: AtomicU64,
     /// Documents brought up to date with what other relays stored.
     pub documents_read_again: AtomicU64,
+    /// Sync messages refused before Automerge saw them, by what was wrong.
+    pub sync_refused: Labelled,
+    /// Requests and messages refused by a quota, by quota.
+    pub quota_refusals: Labelled,
+    /// Documents dropped from memory after Automerge panicked on them.
+    pub documents_contained: AtomicU64,
+    /// Times the sync hub was started again after it stopped.
+    pub hub_restarts: AtomicU64,
     /// Cumulative counts per bucket, then +Inf.
     latency_buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
     latency_sum_micros: AtomicU64,
+}
+
+/// A counter per label value (a handful of fixed values: reasons, quotas).
+#[derive(Debug, Default)]
+pub struct Labelled(Mutex<BTreeMap<&'static str, u64>>);
+
+impl Labelled {
+    pub fn add(&self, label: &'static str) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(label)
+            .or_default() += 1;
+    }
+
+    pub fn get(&self, label: &str) -> u64 {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(label)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn render(&self, out: &mut String, name: &str, label: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+        for (value, n) in self.0.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let _ = writeln!(out, "{name}{{{label}=\"{value}\"}} {n}");
+        }
+    }
 }
 
 impl Metrics {
@@ -135,6 +176,30 @@ impl Metrics {
             "counter",
             "Documents in memory brought up to date with what other relays stored.",
             self.documents_read_again.load(Relaxed),
+        );
+        line(
+            "linli_documents_contained_total",
+            "counter",
+            "Documents dropped from memory after Automerge failed on them (read again from storage).",
+            self.documents_contained.load(Relaxed),
+        );
+        line(
+            "linli_hub_restarts_total",
+            "counter",
+            "Times the sync hub stopped and was started again.",
+            self.hub_restarts.load(Relaxed),
+        );
+        self.sync_refused.render(
+            &mut out,
+            "linli_sync_refused_total",
+            "reason",
+            "Sync messages refused whole before Automerge saw them, by what was wrong.",
+        );
+        self.quota_refusals.render(
+            &mut out,
+            "linli_quota_refusals_total",
+            "quota",
+            "Requests and messages refused by a quota.",
         );
         let name = "linli_sync_latency_seconds";
         let _ = writeln!(

@@ -59,10 +59,13 @@ pub async fn run(
     let serving = async move {
         match tls {
             None => {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(signalled(rx))
-                    .await
-                    .context("serving HTTP")?;
+                axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(signalled(rx))
+                .await
+                .context("serving HTTP")?;
             }
             Some(tls) => {
                 let config = rustls_config(&tls).await?;

@@ -26,8 +26,9 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, watch};
 
 use crate::AppState;
-use crate::auth::{authenticate, bearer, refuse};
+use crate::auth::{AuthError, authenticate, bearer, refuse};
 use crate::hub::{CLOSE_POLICY, ConnLink, HubEvent, Outbound};
+use crate::quota::Socket;
 use crate::storage::Device;
 
 /// Limits that keep one phone (or one attacker) from hurting the others.
@@ -57,10 +58,12 @@ impl Default for Limits {
     }
 }
 
-/// Per-device use of the limits, shared by the device's connections.
+/// Per-device use of the limits, shared by the device's connections, and
+/// the relay's open sockets.
 #[derive(Debug, Default)]
 pub struct Usage {
     devices: Mutex<HashMap<String, DeviceUse>>,
+    sockets: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Debug)]
@@ -75,21 +78,37 @@ impl Usage {
         self.devices.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn connect(self: &Arc<Self>, device: &str, limits: &Limits) -> Option<ConnectionSlot> {
+    /// A place for one more socket of `device`, within the device's
+    /// allowance and the relay's (`max_sockets`).
+    fn connect(
+        self: &Arc<Self>,
+        device: &str,
+        limits: &Limits,
+        max_sockets: usize,
+    ) -> Result<ConnectionSlot, Full> {
         let mut devices = self.lock();
+        if self.sockets.load(Relaxed) >= max_sockets {
+            return Err(Full::Relay);
+        }
         let entry = devices.entry(device.to_owned()).or_insert(DeviceUse {
             connections: 0,
             tokens: limits.message_burst,
             refilled: Instant::now(),
         });
         if entry.connections >= limits.connections_per_device {
-            return None;
+            return Err(Full::Device);
         }
         entry.connections += 1;
-        Some(ConnectionSlot {
+        self.sockets.fetch_add(1, Relaxed);
+        Ok(ConnectionSlot {
             usage: self.clone(),
             device: device.to_owned(),
         })
+    }
+
+    /// Sync sockets open on this relay.
+    pub fn sockets(&self) -> usize {
+        self.sockets.load(Relaxed)
     }
 
     /// Takes one message from the device's bucket; false when it is empty.
@@ -117,8 +136,15 @@ struct ConnectionSlot {
     device: String,
 }
 
+/// Which allowance a refused socket was over.
+enum Full {
+    Device,
+    Relay,
+}
+
 impl Drop for ConnectionSlot {
     fn drop(&mut self) {
+        self.usage.sockets.fetch_sub(1, Relaxed);
         let mut devices = self.usage.lock();
         if let Some(d) = devices.get_mut(&self.device) {
             d.connections = d.connections.saturating_sub(1);
@@ -141,25 +167,58 @@ struct TokenQuery {
 async fn upgrade(
     State(state): State<AppState>,
     Query(query): Query<TokenQuery>,
+    Socket(socket): Socket,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     let refused = || state.metrics.connections_refused.fetch_add(1, Relaxed);
-    let Some(token) = query.token.or_else(|| bearer(&headers)) else {
+    // A hub that does not answer cannot serve a socket: say so, so that a
+    // load balancer sends the phone to another relay.
+    if !state.hub.lately_alive() {
         refused();
-        return refuse(StatusCode::UNAUTHORIZED, "missing_token");
+        return refuse(StatusCode::SERVICE_UNAVAILABLE, "relay_unavailable");
+    }
+    let client = state.addresses.client(socket, &headers);
+    // Upgrades without a valid token draw on the address's allowance.
+    let anonymous = |code: &'static str| {
+        refused();
+        if state.addresses.anonymous_upgrade(client) {
+            refuse(StatusCode::UNAUTHORIZED, code)
+        } else {
+            state.metrics.quota_refusals.add("anonymous_upgrades");
+            refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+        }
+    };
+    let Some(token) = query.token.or_else(|| bearer(&headers)) else {
+        return anonymous("missing_token");
     };
     let device = match authenticate(&state, &token).await {
         Ok(d) => d,
-        Err(response) => {
+        Err(AuthError::Refused(code)) => return anonymous(code),
+        Err(AuthError::Storage(response)) => {
             refused();
             return response;
         }
     };
-    let Some(slot) = state.usage.connect(&device.id, &state.limits) else {
-        refused();
-        tracing::info!(device = %device.id, "too many sockets for this device; refused");
-        return refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_connections");
+    let slot = match state
+        .usage
+        .connect(&device.id, &state.limits, state.quotas.sockets)
+    {
+        Ok(slot) => slot,
+        Err(Full::Device) => {
+            refused();
+            tracing::info!(device = %device.id, "too many sockets for this device; refused");
+            return refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_connections");
+        }
+        Err(Full::Relay) => {
+            refused();
+            state.metrics.quota_refusals.add("sockets");
+            tracing::warn!(
+                max = state.quotas.sockets,
+                "the relay holds as many sockets as it may; refused"
+            );
+            return refuse(StatusCode::SERVICE_UNAVAILABLE, "relay_full");
+        }
     };
     let max = state.limits.max_message_bytes;
     // Small buffers: a thousand phones at tungstenite's default 128 KiB read
@@ -258,7 +317,13 @@ async fn connection(mut socket: WebSocket, state: AppState, device: Device, slot
             }
         }
     };
-    if let Some((code, reason)) = close {
+    if let Some((code, mut reason)) = close {
+        // A close frame's reason is at most 123 bytes.
+        let mut end = reason.len().min(120);
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
         let frame = CloseFrame {
             code,
             reason: reason.into(),

@@ -170,7 +170,7 @@ async fn hostile_clients_are_refused_and_everyone_else_is_served() {
     };
     ws.send(bin(garbage.encode())).await.unwrap();
     let (errors, _) = errors_then_close(&mut ws).await;
-    assert_eq!(errors, vec!["invalid automerge sync message".to_owned()]);
+    assert_eq!(errors, vec!["damaged changes: cut short".to_owned()]);
 
     // A text frame, and a frame over the size limit.
     let mut ws = joined(&relay, &hostile.token, "h6").await;
@@ -298,4 +298,355 @@ fn cbor_map(pairs: &[(&str, &str)]) -> Vec<u8> {
         e.str(k).unwrap().str(v).unwrap();
     }
     out
+}
+
+/// An automerge sync message (as a first message) carrying `changes`.
+fn sync_data(changes: Vec<Vec<u8>>) -> Vec<u8> {
+    use automerge::sync::SyncDoc;
+    let mut empty = automerge::AutoCommit::new();
+    let mut state = automerge::sync::State::new();
+    let mut m = empty.sync().generate_sync_message(&mut state).unwrap();
+    m.changes = changes.into();
+    m.encode()
+}
+
+fn sync_frame(sender: &str, document: DocumentId, changes: Vec<Vec<u8>>) -> Vec<u8> {
+    Message::Sync {
+        sender: sender.into(),
+        target: "relay".into(),
+        document,
+        data: sync_data(changes),
+    }
+    .encode()
+}
+
+/// A real change: a round's first stops.
+fn a_valid_change() -> Vec<u8> {
+    use automerge::transaction::Transactable;
+    let mut doc = automerge::AutoCommit::new();
+    let stops = doc
+        .put_object(automerge::ROOT, "stops", automerge::ObjType::List)
+        .unwrap();
+    for i in 0..4 {
+        doc.insert(&stops, i, format!("3单元{i}02")).unwrap();
+    }
+    doc.put(automerge::ROOT, "kind", "delivery").unwrap();
+    doc.save_incremental()
+}
+
+async fn healthz(relay: &TestRelay) -> (u16, serde_json::Value) {
+    let (status, json) = relay.api("GET", "/healthz", None, None).await;
+    (status.as_u16(), json)
+}
+
+/// Found by a hostile phone: one sync message whose changes Automerge's
+/// decoder panics on stopped all syncing. Now the relay refuses it (and
+/// every bit-flipped change an attacker re-checksums) before Automerge sees
+/// it, tells the phone why, stores nothing of it, and serves everyone else.
+#[tokio::test]
+async fn damaged_changes_are_refused_and_everyone_else_syncs() {
+    let relay = TestRelay::start().await;
+    let honest = relay.member(Role::Volunteer, None);
+    let hostile = relay.member(Role::Volunteer, None);
+    let doc = document_named("honest delivery round");
+    let mut phone = Phone::new("honest");
+    phone.connect(&relay.sync_url(&honest.token)).await.unwrap();
+    phone.create(doc, "start").await;
+    phone.settle(&[doc], WAIT).await.unwrap();
+
+    // The kept crasher: a damaged "bundle" chunk (the fuzz input frames its
+    // chunks with a length byte).
+    let found = include_bytes!("../../shared/fuzz/regressions/load_chunks/hexane-unpack-panic");
+    let bundle = found[1..1 + usize::from(found[0])].to_vec();
+    let target = document_named("hostile 1");
+    let mut ws = joined(&relay, &hostile.token, "h1").await;
+    ws.send(bin(sync_frame("h1", target, vec![bundle.clone()])))
+        .await
+        .unwrap();
+    let (errors, code) = errors_then_close(&mut ws).await;
+    assert_eq!(
+        errors,
+        vec!["damaged changes: a chunk of a kind not accepted (3)".to_owned()]
+    );
+    assert_eq!(code, 1002);
+    // Re-checksummed, it is still refused.
+    let mut ws = joined(&relay, &hostile.token, "h1b").await;
+    let resealed = linli_shared::sync::intact::reseal(&bundle);
+    ws.send(bin(sync_frame("h1b", target, vec![resealed])))
+        .await
+        .unwrap();
+    let (errors, _) = errors_then_close(&mut ws).await;
+    assert!(errors[0].starts_with("damaged changes"), "{errors:?}");
+
+    // Bit flips of a valid change, checksums fixed up as an attacker would.
+    let valid = a_valid_change();
+    let mut refused = 0;
+    for (n, i) in (9..valid.len()).step_by(3).enumerate() {
+        let mut damaged = valid.clone();
+        damaged[i] ^= 1 << (n % 8);
+        let damaged = linli_shared::sync::intact::reseal(&damaged);
+        let target = document_named(&format!("hostile flip {i}"));
+        let sender = format!("f{i}");
+        let mut ws = joined(&relay, &hostile.token, &sender).await;
+        ws.send(bin(sync_frame(&sender, target, vec![damaged])))
+            .await
+            .unwrap();
+        // Either refused (an error, then the close) or taken as some other
+        // valid change (answered, and the socket stays open).
+        let answer = tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("the relay answers");
+        if let Some(Ok(tungstenite::Message::Binary(b))) = answer
+            && let Ok(Message::Error { message, .. }) = Message::decode(&b)
+        {
+            assert!(message.starts_with("damaged changes"), "{message}");
+            refused += 1;
+            assert!(
+                relay.storage.load_chunks(&target).unwrap().is_empty(),
+                "nothing of a refused message is stored"
+            );
+        }
+        if n % 16 == 0 {
+            still_syncs(&mut phone, doc).await;
+        }
+    }
+    assert!(refused > 10, "{refused} flips refused");
+    still_syncs(&mut phone, doc).await;
+    let metrics = &relay.state.metrics;
+    assert!(metrics.sync_refused.get("kind") >= 2);
+    assert!(
+        metrics.sync_refused.get("kind")
+            + metrics.sync_refused.get("ops")
+            + metrics.sync_refused.get("columns")
+            > 10
+    );
+    assert_eq!(healthz(&relay).await.0, 200);
+    let text = relay.api("GET", "/metrics", None, None).await;
+    let _ = text;
+}
+
+async fn still_syncs(phone: &mut Phone, doc: DocumentId) {
+    assert!(phone.record(doc, "still here").await);
+    phone.settle(&[doc], WAIT).await.unwrap();
+}
+
+/// A compressed change that inflates to far more than its size is refused
+/// before it is inflated past the limit.
+#[tokio::test]
+async fn a_change_that_inflates_to_far_more_than_its_size_is_refused() {
+    use std::io::Write as _;
+    // 200 MiB of zeros deflate to about 200 KiB (made before the relay
+    // starts: the test's runtime has one thread, which the relay's clock
+    // shares).
+    let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..200 {
+        deflate.write_all(&zeros).unwrap();
+    }
+    let deflated = deflate.finish().unwrap();
+    let mut bomb = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2];
+    let mut len = deflated.len() as u64;
+    loop {
+        let byte = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            bomb.push(byte);
+            break;
+        }
+        bomb.push(byte | 0x80);
+    }
+    bomb.extend(&deflated);
+    let relay = TestRelay::start().await;
+    let hostile = relay.member(Role::Volunteer, None);
+    let mut ws = joined(&relay, &hostile.token, "bomb").await;
+    ws.send(bin(sync_frame("bomb", document_named("bomb"), vec![bomb])))
+        .await
+        .unwrap();
+    let (errors, code) = errors_then_close(&mut ws).await;
+    assert_eq!(
+        errors,
+        vec!["damaged changes: inflates to more than the limit".to_owned()]
+    );
+    assert_eq!(code, 1002);
+    assert_eq!(relay.state.metrics.sync_refused.get("too_large"), 1);
+    assert_eq!(healthz(&relay).await.0, 200);
+}
+
+/// One device registering new documents without end: the relay takes its
+/// quota's worth, then closes the socket saying why, and the honest phone
+/// beside it never notices.
+#[tokio::test]
+async fn ten_thousand_new_documents_from_one_device_stop_at_its_quota() {
+    let relay = TestRelay::with(
+        Limits {
+            messages_per_second: 100_000.0,
+            message_burst: 100_000.0,
+            ..Limits::default()
+        },
+        linli_server::quota::Quotas {
+            documents_per_device: 2_000,
+            ..Default::default()
+        },
+        |s| s,
+    )
+    .await;
+    let honest = relay.member(Role::Volunteer, None);
+    let hostile = relay.member(Role::Volunteer, None);
+    let doc = document_named("a round beside the flood");
+    let mut phone = Phone::new("honest");
+    phone.connect(&relay.sync_url(&honest.token)).await.unwrap();
+    phone.create(doc, "start").await;
+    phone.settle(&[doc], WAIT).await.unwrap();
+
+    let ws = joined(&relay, &hostile.token, "flood").await;
+    // It reads what the relay says (a client that does not read is dropped
+    // as too slow, which is not what this test is about).
+    let (mut sink, mut stream) = ws.split();
+    let reader = tokio::spawn(async move {
+        let mut errors = Vec::new();
+        loop {
+            match tokio::time::timeout(Duration::from_secs(60), stream.next()).await {
+                Ok(Some(Ok(tungstenite::Message::Binary(b)))) => {
+                    if let Ok(Message::Error { message, .. }) = Message::decode(&b) {
+                        errors.push(message);
+                    }
+                }
+                Ok(Some(Ok(tungstenite::Message::Close(f)))) => {
+                    return (errors, f.map_or(0, |f| u16::from(f.code)));
+                }
+                Ok(Some(Ok(_))) => {}
+                _ => return (errors, 0),
+            }
+        }
+    });
+    let mut sent = 0;
+    for i in 0..10_000 {
+        let frame = sync_frame("flood", document_named(&format!("flood {i}")), vec![]);
+        if sink.send(bin(frame)).await.is_err() {
+            break;
+        }
+        sent += 1;
+    }
+    let (errors, code) = reader.await.unwrap();
+    assert_eq!(code, 4429, "closed for the quota after {sent} sent");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("registered 2000 documents")),
+        "{errors:?}"
+    );
+    // Its own volunteer document counts too.
+    assert_eq!(
+        relay.storage.documents_created_by(&hostile.device).unwrap(),
+        2_000
+    );
+    assert!(relay.state.metrics.quota_refusals.get("documents") >= 1);
+    still_syncs(&mut phone, doc).await;
+    assert_eq!(healthz(&relay).await.0, 200);
+}
+
+/// Five hundred sockets from one address without a token: the first few
+/// are told 401, the rest 429, and phones with tokens (from the same
+/// address) connect and sync throughout.
+#[tokio::test]
+async fn five_hundred_tokenless_sockets_from_one_address_are_turned_away() {
+    let relay = TestRelay::start().await;
+    let honest = relay.member(Role::Volunteer, None);
+    let doc = document_named("a round beside the knocking");
+    let mut phone = Phone::new("honest");
+    phone.connect(&relay.sync_url(&honest.token)).await.unwrap();
+    phone.create(doc, "start").await;
+    phone.settle(&[doc], WAIT).await.unwrap();
+
+    let url = relay.sync_url("").replace("token=", "t=");
+    let mut statuses = std::collections::BTreeMap::new();
+    for _ in 0..500 {
+        match tokio_tungstenite::connect_async(&url).await {
+            Err(tungstenite::Error::Http(r)) => {
+                *statuses.entry(r.status().as_u16()).or_insert(0) += 1;
+            }
+            other => panic!("a tokenless socket was let in: {:?}", other.map(|_| ())),
+        }
+    }
+    let allowance = linli_server::quota::Quotas::default().anonymous_upgrades_per_minute;
+    assert_eq!(
+        statuses.get(&401),
+        Some(&(allowance as i32)),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.get(&429),
+        Some(&(500 - allowance as i32)),
+        "{statuses:?}"
+    );
+    assert!(relay.state.metrics.quota_refusals.get("anonymous_upgrades") > 400);
+    // A phone with a token, from the same address, still gets in.
+    let mut second = Phone::new("honest again");
+    second
+        .connect(&relay.sync_url(&honest.token))
+        .await
+        .unwrap();
+    still_syncs(&mut phone, doc).await;
+    assert_eq!(healthz(&relay).await.0, 200);
+}
+
+/// A volunteer's own document lives at an id derived from the community and
+/// the device: another member who knows the device id cannot take it first,
+/// by syncing or by declaring its scope; the device itself can.
+#[tokio::test]
+async fn a_volunteers_own_document_belongs_to_that_volunteer() {
+    let relay = TestRelay::start().await;
+    let victim = relay.member(Role::Volunteer, None);
+    let squatter = relay.member(Role::Volunteer, None);
+    let theirs = DocumentId::for_volunteer(&relay.community, &victim.device);
+
+    // Syncing it first: refused as not the squatter's to hold.
+    let mut ws = joined(&relay, &squatter.token, "squat").await;
+    ws.send(bin(sync_frame("squat", theirs, vec![a_valid_change()])))
+        .await
+        .unwrap();
+    let refused = loop {
+        match tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("answered")
+        {
+            Some(Ok(tungstenite::Message::Binary(b))) => {
+                if let Ok(Message::DocUnavailable { document, .. }) = Message::decode(&b) {
+                    break document;
+                }
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(refused, theirs);
+    assert!(relay.storage.load_chunks(&theirs).unwrap().is_empty());
+
+    // Declaring its scope: as if it did not exist.
+    let (status, body) = relay
+        .api(
+            "PUT",
+            &format!("/api/documents/{theirs}/scope"),
+            Some(&squatter.token),
+            Some(serde_json::json!({"scope": {"kind": "members", "devices": [squatter.device]}})),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (404, Some("document_unknown"))
+    );
+
+    // The volunteer's own phone starts it, declares its scope and syncs.
+    let (status, _) = relay
+        .api(
+            "PUT",
+            &format!("/api/documents/{theirs}/scope"),
+            Some(&victim.token),
+            Some(serde_json::json!({"scope": {"kind": "members", "devices": [victim.device]}})),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    let mut phone = Phone::new("victim");
+    phone.connect(&relay.sync_url(&victim.token)).await.unwrap();
+    phone.create(theirs, "我的资料").await;
+    phone.settle(&[theirs], WAIT).await.unwrap();
 }

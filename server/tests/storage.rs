@@ -68,7 +68,69 @@ on_both!(
     the_last_use_of_an_invite_goes_to_one_phone,
     a_move_carries_everything_and_can_be_run_again,
     two_relays_compacting_one_document_at_once_both_succeed,
+    a_device_owns_its_volunteer_document_from_the_start,
+    quotas_are_counted_where_they_are_stored,
 );
+
+/// The id of a volunteer's own document is derived from the community and
+/// the device, so any member who knows the device could register it first:
+/// it is registered to the device as the device is made.
+fn a_device_owns_its_volunteer_document_from_the_start(s: &dyn Storage) {
+    let c = community(s);
+    let d = device(s, &c, Role::Volunteer, "t1");
+    let own = s
+        .registration(&DocumentId::for_volunteer(&c, &d))
+        .unwrap()
+        .expect("registered with the device");
+    assert_eq!(own.creator, d);
+    assert_eq!(own.community, c);
+    assert_eq!(own.scope, Scope::creator(&d));
+    // Someone else's claim does not take it.
+    let claim = Registration {
+        creator: "someone-else".into(),
+        scope: Scope::Community,
+        ..own.clone()
+    };
+    assert_eq!(s.register(&claim).unwrap(), own);
+    assert_eq!(s.documents_created_by(&d).unwrap(), 1);
+}
+
+fn quotas_are_counted_where_they_are_stored(s: &dyn Storage) {
+    let c = community(s);
+    let d = device(s, &c, Role::Volunteer, "t1");
+    let doc = DocumentId::from_random_bytes([4; 16]);
+    s.register(&Registration {
+        document: doc,
+        community: c.clone(),
+        scope: Scope::Community,
+        creator: d.clone(),
+        created_at: 11,
+    })
+    .unwrap();
+    assert_eq!(s.documents_created_by(&d).unwrap(), 2);
+    assert_eq!(s.community_bytes(&c).unwrap(), 0);
+    s.write(&[
+        Write::Chunk {
+            document: doc,
+            chunk: chunk(ChunkKind::Incremental, &[7; 100]),
+        },
+        Write::Usage {
+            device: d.clone(),
+            day: 20_000,
+            bytes: 100,
+        },
+        Write::Usage {
+            device: d.clone(),
+            day: 20_000,
+            bytes: 20,
+        },
+    ])
+    .unwrap();
+    assert_eq!(s.community_bytes(&c).unwrap(), 100);
+    assert_eq!(s.community_bytes("another").unwrap(), 0);
+    assert_eq!(s.device_bytes_on(&d, 20_000).unwrap(), 120);
+    assert_eq!(s.device_bytes_on(&d, 20_001).unwrap(), 0);
+}
 
 fn chunk(kind: ChunkKind, bytes: &[u8]) -> StoredChunk {
     StoredChunk::new(kind, bytes.to_vec())
@@ -444,7 +506,9 @@ fn a_move_carries_everything_and_can_be_run_again(s: &dyn Storage) {
                 moved.documents,
                 moved.chunks
             ),
-            (1, 3, 1, 1, 2)
+            // The round, and each of the three devices' own volunteer
+            // document (registered to it when it was made).
+            (1, 3, 1, 4, 2)
         );
         assert_eq!(moved.already_there, 0);
         assert_eq!(records(t), records(s));
@@ -463,7 +527,7 @@ fn a_move_carries_everything_and_can_be_run_again(s: &dyn Storage) {
         assert_eq!(t.load_chunks(&doc).unwrap(), s.load_chunks(&doc).unwrap());
         // Again: nothing is written twice, and the change made since stays.
         let again = t.import(&mut |sink| s.export(sink)).unwrap();
-        assert_eq!(again.already_there, 8);
+        assert_eq!(again.already_there, 11);
         assert_eq!(
             t.preview_invite("code-open", 1)
                 .unwrap()
@@ -489,7 +553,7 @@ fn postgres_migrates_once_and_refuses_a_newer_schema() {
         })
         .collect();
     for s in started {
-        assert_eq!(s.join().unwrap().unwrap().unwrap(), 3);
+        assert_eq!(s.join().unwrap().unwrap().unwrap(), 4);
     }
     let mut c = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
     c.batch_execute("UPDATE linli_schema SET version = 99")
@@ -497,7 +561,7 @@ fn postgres_migrates_once_and_refuses_a_newer_schema() {
     match PostgresStorage::connect(&db.url) {
         Err(StorageError::TooNew {
             found: 99,
-            known: 3,
+            known: 4,
         }) => {}
         other => panic!("expected TooNew, got {other:?}"),
     }

@@ -1,260 +1,43 @@
-//! The sync hub: one thread that owns the relay's sync engine and drives it
-//! with the sockets' frames, storage and a clock.
-//!
-//! It works in batches: it takes every event waiting (up to a limit), runs
-//! them through the engine, writes all the chunks they produced in one
-//! transaction, and only then sends the replies. Changes are passed on to the
-//! other phones of a document every 50 ms, one message per phone. A phone is never told the
-//! relay has a change that is not on disk, and many phones' writes share one
-//! fsync.
+//! The hub's batch loop: every event waiting, through the engine, the
+//! chunks written in one transaction, then the replies sent.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+use std::time::Instant;
 
 use linli_shared::sync::{
-    self, Access, CloseReason, ConnId, DocumentId, Effect, Engine, Event, Gate, Scope,
+    self, Access, CloseReason, ConnId, DocumentId, Effect, Engine, Event, Gate,
 };
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
+use super::gate::RelayGate;
+use super::{ConnLink, HubEvent, Outbound};
 use crate::metrics::Metrics;
+use crate::quota::{CLOSE_QUOTA, Quotas, today};
 use crate::secret;
-use crate::storage::{Device, Listener, Notice, Registration, Storage, Write};
+use crate::storage::{Notice, Storage, Write};
+
+/// The close frame's reason for a quota refusal: `quota:<which>`, which the
+/// app reads (a close frame's reason is short; the `error` message before it
+/// carries the sentence).
+fn close_reason(reason: &str) -> String {
+    reason
+        .split_whitespace()
+        .next()
+        .unwrap_or("quota")
+        .to_owned()
+}
 
 /// Most events taken into one batch.
 const BATCH: usize = 512;
-/// How often changes are passed on to the other phones of a document. Edits
-/// arriving within one window reach each phone as one sync message: on a
-/// busy round that is several times fewer bytes over weak signal, for a
-/// delay no one in a stairwell notices.
-const FAN_OUT_EVERY: Duration = Duration::from_millis(50);
 /// Close codes the app understands (4000–4999 are the application's).
 pub const CLOSE_REVOKED: u16 = 4401;
 pub const CLOSE_PROTOCOL: u16 = 1002;
 pub const CLOSE_POLICY: u16 = 1008;
 pub const CLOSE_SERVER_ERROR: u16 = 1011;
 
-/// What a connection's writer task is told to do.
-#[derive(Debug)]
-pub enum Outbound {
-    Frame(Vec<u8>),
-    Close { code: u16, reason: String },
-}
-
-/// A connection as the hub holds it.
-pub struct ConnLink {
-    pub device: Device,
-    /// Bounded: a phone that does not read its frames is dropped, not waited for.
-    pub outbox: mpsc::Sender<Outbound>,
-    /// Closes the connection at once, even when its outbox is full.
-    pub kill: watch::Sender<Option<(u16, String)>>,
-}
-
-pub enum HubEvent {
-    Connect {
-        conn: ConnId,
-        link: ConnLink,
-    },
-    Frame {
-        conn: ConnId,
-        bytes: Vec<u8>,
-        at: Instant,
-    },
-    Disconnect {
-        conn: ConnId,
-    },
-    /// A document's scope changed through the API: read it again.
-    ScopeChanged {
-        document: DocumentId,
-    },
-    /// A device was revoked through the API.
-    Revoked {
-        device: String,
-    },
-    /// A pending device was approved through the API: its sockets are
-    /// offered what they were refused while it waited.
-    Approved {
-        device: String,
-    },
-    Tick,
-    /// Pass the changes of the last moments on to the other phones.
-    Flush,
-    /// Another relay sharing the storage committed something.
-    Elsewhere(Notice),
-}
-
-/// A handle to the hub thread.
-#[derive(Clone)]
-pub struct Hub {
-    tx: mpsc::Sender<HubEvent>,
-}
-
-impl std::fmt::Debug for Hub {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Hub")
-    }
-}
-
-impl Hub {
-    /// Starts the hub thread and its clock. The thread ends when every
-    /// handle is dropped.
-    pub fn start(storage: Arc<dyn Storage>, metrics: Arc<Metrics>) -> Self {
-        let (tx, rx) = mpsc::channel(8192);
-        let peer_id = format!("linli-relay-{}", secret::new_id());
-        let listener = HubListener(tx.downgrade());
-        std::thread::Builder::new()
-            .name("sync-hub".into())
-            .spawn(move || {
-                // Off the async threads: a backend may block to connect.
-                match storage.listen(Box::new(listener)) {
-                    Ok(true) => tracing::info!("listening for other relays' changes"),
-                    Ok(false) => {}
-                    Err(e) => {
-                        // Phones of this relay still sync with each other;
-                        // a stalled sync restarts and reads storage again.
-                        metrics.storage_errors.fetch_add(1, Relaxed);
-                        tracing::error!(error = %e, "cannot hear other relays' changes");
-                    }
-                }
-                HubThread::new(peer_id, storage, metrics).run(rx)
-            })
-            .expect("starting the sync hub thread");
-        let flusher = tx.downgrade();
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(FAN_OUT_EVERY);
-            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                every.tick().await;
-                let Some(tx) = flusher.upgrade() else { break };
-                if tx.send(HubEvent::Flush).await.is_err() {
-                    break;
-                }
-            }
-        });
-        let clock = tx.downgrade();
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(1));
-            loop {
-                every.tick().await;
-                let Some(tx) = clock.upgrade() else { break };
-                if tx.send(HubEvent::Tick).await.is_err() {
-                    break;
-                }
-            }
-        });
-        Self { tx }
-    }
-
-    /// Waits while the hub is busy (backpressure on the sockets that feed it).
-    pub async fn send(&self, event: HubEvent) {
-        // The hub only stops with the process.
-        let _ = self.tx.send(event).await;
-    }
-}
-
-/// Passes other relays' notices into the hub, for as long as it runs.
-struct HubListener(mpsc::WeakSender<HubEvent>);
-
-impl Listener for HubListener {
-    fn notice(&mut self, notice: Notice) -> bool {
-        match self.0.upgrade() {
-            Some(tx) => tx.blocking_send(HubEvent::Elsewhere(notice)).is_ok(),
-            None => false,
-        }
-    }
-
-    fn listening(&self) -> bool {
-        self.0.upgrade().is_some()
-    }
-}
-
-/// Access control: the device behind each connection and the document
-/// registry, cached, with storage as the authority.
-struct RelayGate {
-    storage: Arc<dyn Storage>,
-    metrics: Arc<Metrics>,
-    devices: HashMap<ConnId, Device>,
-    registry: HashMap<DocumentId, Option<Registration>>,
-    /// Documents first brought since the hub last looked: whoever asked for
-    /// one before it existed is offered it.
-    brought: Vec<DocumentId>,
-}
-
-impl RelayGate {
-    fn registration(&mut self, document: &DocumentId) -> Option<Registration> {
-        if let Some(r) = self.registry.get(document) {
-            return r.clone();
-        }
-        match self.storage.registration(document) {
-            Ok(r) => {
-                if self.registry.len() > 100_000 {
-                    self.registry.clear();
-                }
-                // Unknown documents are not cached: one may be registered
-                // through the API at any moment.
-                if r.is_some() {
-                    self.registry.insert(*document, r.clone());
-                }
-                r
-            }
-            Err(e) => {
-                self.metrics.storage_errors.fetch_add(1, Relaxed);
-                tracing::error!(error = %e, "reading the document registry");
-                None
-            }
-        }
-    }
-}
-
-impl Gate for RelayGate {
-    fn admit(&mut self, conn: ConnId, document: &DocumentId, access: Access) -> bool {
-        let Some(device) = self.devices.get(&conn).cloned() else {
-            return false;
-        };
-        if device.is_revoked() {
-            return false;
-        }
-        match self.registration(document) {
-            Some(r) => r.admits(&device),
-            // Before approval a device may start one document: its own.
-            None if access == Access::Offer
-                && device.pending
-                && *document != DocumentId::for_volunteer(&device.community, &device.id) =>
-            {
-                false
-            }
-            None if access == Access::Offer => {
-                // First seen from this device: it belongs to the device's
-                // community, and only its creator and staff may sync it.
-                let new = Registration {
-                    document: *document,
-                    community: device.community.clone(),
-                    scope: Scope::creator(&device.id),
-                    creator: device.id.clone(),
-                    created_at: secret::now_millis(),
-                };
-                match self.storage.register(&new) {
-                    Ok(r) => {
-                        tracing::info!(document = %document, device = %device.id, scope = r.scope.kind(), "document registered");
-                        self.brought.push(*document);
-                        let ok = r.admits(&device);
-                        self.registry.insert(*document, Some(r));
-                        ok
-                    }
-                    Err(e) => {
-                        self.metrics.storage_errors.fetch_add(1, Relaxed);
-                        tracing::error!(error = %e, "registering a document");
-                        false
-                    }
-                }
-            }
-            None => false,
-        }
-    }
-}
-
-struct HubThread {
+pub(super) struct HubThread {
     engine: Engine,
     gate: RelayGate,
     storage: Arc<dyn Storage>,
@@ -267,6 +50,8 @@ struct HubThread {
     /// Who asked for a document and was refused: offered it again when its
     /// scope changes (a round declared just after its listing reached them).
     refused: HashMap<DocumentId, HashSet<ConnId>>,
+    /// When the last batch finished, for `/healthz` and the sockets.
+    beat: Arc<AtomicI64>,
 }
 
 /// What one batch wants done after the engine ran.
@@ -279,16 +64,16 @@ struct Pending {
 }
 
 impl HubThread {
-    fn new(peer_id: String, storage: Arc<dyn Storage>, metrics: Arc<Metrics>) -> Self {
+    pub(super) fn new(
+        peer_id: String,
+        storage: Arc<dyn Storage>,
+        metrics: Arc<Metrics>,
+        quotas: Quotas,
+        beat: Arc<AtomicI64>,
+    ) -> Self {
         Self {
             engine: Engine::new(sync::Config::relay(peer_id)),
-            gate: RelayGate {
-                storage: storage.clone(),
-                metrics: metrics.clone(),
-                devices: HashMap::new(),
-                registry: HashMap::new(),
-                brought: Vec::new(),
-            },
+            gate: RelayGate::new(storage.clone(), metrics.clone(), quotas),
             storage,
             metrics,
             links: HashMap::new(),
@@ -296,10 +81,11 @@ impl HubThread {
             revocations_checked: secret::now_millis(),
             ticks: 0,
             refused: HashMap::new(),
+            beat,
         }
     }
 
-    fn run(mut self, mut rx: mpsc::Receiver<HubEvent>) {
+    pub(super) fn run(&mut self, rx: &mut mpsc::Receiver<HubEvent>) {
         while let Some(first) = rx.blocking_recv() {
             let mut pending = Pending::default();
             self.event(first, &mut pending);
@@ -310,29 +96,66 @@ impl HubThread {
                 }
             }
             self.finish(pending);
+            self.beat.store(secret::now_millis(), Relaxed);
         }
     }
 
+    /// Closes every socket this hub holds (it stopped, and a new one starts
+    /// with no sockets): their phones reconnect and resend.
+    pub(super) fn close_all(&mut self) {
+        let conns: Vec<ConnId> = self.links.keys().copied().collect();
+        for conn in conns {
+            if let Some(link) = self.links.get(&conn) {
+                let _ = link
+                    .kill
+                    .send(Some((CLOSE_SERVER_ERROR, "relay restarting".to_owned())));
+            }
+        }
+        self.links.clear();
+    }
+
     fn event(&mut self, event: HubEvent, pending: &mut Pending) {
+        // The connection whose frame this is: what it stores is its own.
+        let mut source = None;
         let effects = match event {
             HubEvent::Connect { conn, mut link } => {
-                // Approved between the socket's handshake and now: the
-                // Approved event found no socket to update.
-                if link.device.pending
-                    && let Ok(Some(d)) = self.storage.device(&link.device.id)
-                {
-                    link.device.pending = d.pending;
+                // Revoked or approved between the socket's token check and
+                // now: the Revoked or Approved event found no socket to act
+                // on, so the device is read again as it joins.
+                match self.storage.device(&link.device.id) {
+                    Ok(Some(d)) => {
+                        link.device.pending = d.pending;
+                        link.device.revoked_at = d.revoked_at;
+                    }
+                    Ok(None) => link.device.revoked_at = Some(secret::now_millis()),
+                    Err(e) => {
+                        self.metrics.storage_errors.fetch_add(1, Relaxed);
+                        tracing::error!(error = %e, "reading a joining device");
+                    }
                 }
+                let revoked = link.device.is_revoked();
+                let device = link.device.id.clone();
                 self.gate.devices.insert(conn, link.device.clone());
                 self.links.insert(conn, link);
-                self.engine
-                    .handle(Event::Connected { conn }, &mut self.gate)
+                let effects = self
+                    .engine
+                    .handle(Event::Connected { conn }, &mut self.gate);
+                if revoked {
+                    self.close_device(&device);
+                    return;
+                }
+                effects
             }
             HubEvent::Frame { conn, bytes, at } => {
                 pending.frames.push(at);
                 pending.conns.insert(conn);
+                source = Some(conn);
                 self.engine
                     .handle(Event::Received { conn, bytes }, &mut self.gate)
+            }
+            HubEvent::Heartbeat(reply) => {
+                let _ = reply.send(());
+                Vec::new()
             }
             HubEvent::Disconnect { conn } => {
                 self.refused.retain(|_, conns| {
@@ -340,6 +163,7 @@ impl HubThread {
                     !conns.is_empty()
                 });
                 self.gate.devices.remove(&conn);
+                self.gate.over_quota.remove(&conn);
                 self.links.remove(&conn);
                 self.engine
                     .handle(Event::Disconnected { conn }, &mut self.gate)
@@ -370,10 +194,10 @@ impl HubThread {
                 effects.extend(self.scope_changed(document));
             }
         }
-        self.effects(effects, pending);
+        self.effects(effects, source, pending);
     }
 
-    fn effects(&mut self, effects: Vec<Effect>, pending: &mut Pending) {
+    fn effects(&mut self, effects: Vec<Effect>, source: Option<ConnId>, pending: &mut Pending) {
         let mut queue = std::collections::VecDeque::from(effects);
         while let Some(effect) = queue.pop_front() {
             match effect {
@@ -383,6 +207,7 @@ impl HubThread {
                         CloseReason::Protocol(t) => (CLOSE_PROTOCOL, t.clone()),
                         CloseReason::JoinTimeout => (CLOSE_POLICY, "join timeout".to_owned()),
                         CloseReason::PeerError(_) => (1000, "peer error".to_owned()),
+                        CloseReason::OverQuota(t) => (CLOSE_QUOTA, close_reason(t)),
                     };
                     if let Some(device) = self.gate.devices.get(&conn) {
                         tracing::info!(conn, device = %device.id, reason = %text, "closing sync connection");
@@ -405,6 +230,17 @@ impl HubThread {
                     }
                 },
                 Effect::SaveChunk { document, chunk } => {
+                    // What a phone's message added counts toward its
+                    // device's day and its community's storage.
+                    if let Some(device) = source.and_then(|c| self.gate.devices.get(&c)).cloned() {
+                        let bytes = chunk.bytes.len() as u64;
+                        self.gate.stored(&device, bytes);
+                        pending.writes.push(Write::Usage {
+                            device: device.id,
+                            day: today(),
+                            bytes,
+                        });
+                    }
                     pending.writes.push(Write::Chunk { document, chunk })
                 }
                 Effect::Compact {
@@ -420,7 +256,47 @@ impl HubThread {
                     self.metrics.storage_errors.fetch_add(1, Relaxed);
                     tracing::warn!(document = %document, chunk = %key.0, "stored chunk does not load; kept as it is");
                 }
+                Effect::Refused {
+                    conn,
+                    document,
+                    damage,
+                } => {
+                    self.metrics.sync_refused.add(damage.code());
+                    let device = self
+                        .gate
+                        .devices
+                        .get(&conn)
+                        .map(|d| d.id.as_str())
+                        .unwrap_or("?");
+                    tracing::warn!(conn, device, document = %document, reason = damage.code(), "sync message refused: damaged changes");
+                }
+                Effect::Contained { document } => {
+                    self.metrics.documents_contained.fetch_add(1, Relaxed);
+                    let device = source
+                        .and_then(|c| self.gate.devices.get(&c))
+                        .map(|d| d.id.as_str())
+                        .unwrap_or("?");
+                    tracing::error!(document = %document, device, "automerge failed on a document; it leaves memory and is read again from storage");
+                }
                 Effect::Denied { conn, document } => {
+                    // Refused for a quota (registering one document too
+                    // many): the phone is told why and the socket closes.
+                    if let Some(reason) = self.gate.over_quota.remove(&conn) {
+                        let error = linli_shared::sync::Message::Error {
+                            sender: self.engine.peer_id().to_owned(),
+                            target: self.engine.peer_of(conn).unwrap_or_default().to_owned(),
+                            message: reason.clone(),
+                        };
+                        pending.sends.push((conn, Outbound::Frame(error.encode())));
+                        pending.sends.push((
+                            conn,
+                            Outbound::Close {
+                                code: CLOSE_QUOTA,
+                                reason: close_reason(&reason),
+                            },
+                        ));
+                        continue;
+                    }
                     self.metrics.denied.fetch_add(1, Relaxed);
                     if self.refused.len() > 100_000 {
                         self.refused.clear();
@@ -448,8 +324,7 @@ impl HubThread {
             // so phones start their sync over and resend what is missing.
             self.metrics.storage_errors.fetch_add(1, Relaxed);
             tracing::error!(error = %e, "storage write failed; closing all sync connections");
-            for w in &pending.writes {
-                let (Write::Chunk { document, .. } | Write::Compact { document, .. }) = w;
+            for document in pending.writes.iter().filter_map(Write::document) {
                 self.engine.forget(document);
             }
             let conns: Vec<ConnId> = self.links.keys().copied().collect();
@@ -504,6 +379,7 @@ impl HubThread {
     fn forget_conn(&mut self, conn: ConnId) {
         self.links.remove(&conn);
         self.gate.devices.remove(&conn);
+        self.gate.over_quota.remove(&conn);
         self.engine
             .handle(Event::Disconnected { conn }, &mut self.gate);
     }

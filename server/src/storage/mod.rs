@@ -75,6 +75,23 @@ pub enum Write {
         snapshot: StoredChunk,
         replaces: Vec<ChunkKey>,
     },
+    /// Bytes a device's messages added on a day (UTC, days since 1970), for
+    /// its daily quota; counted in the same transaction as the chunks.
+    Usage {
+        device: String,
+        day: i64,
+        bytes: u64,
+    },
+}
+
+impl Write {
+    /// The document a write stores, if it stores one.
+    pub fn document(&self) -> Option<&DocumentId> {
+        match self {
+            Write::Chunk { document, .. } | Write::Compact { document, .. } => Some(document),
+            Write::Usage { .. } => None,
+        }
+    }
 }
 
 pub trait Storage: Send + Sync + 'static {
@@ -104,12 +121,22 @@ pub trait Storage: Send + Sync + 'static {
     /// registered afterwards (the first registration wins).
     fn register(&self, registration: &Registration) -> Result<Registration, StorageError>;
     fn set_scope(&self, document: &DocumentId, scope: &Scope) -> Result<(), StorageError>;
+    /// How many documents a device has registered (its quota).
+    fn documents_created_by(&self, device: &str) -> Result<u64, StorageError>;
+
+    // Quotas.
+    /// Bytes stored for a community's documents (chunks and snapshots).
+    fn community_bytes(&self, community: &str) -> Result<u64, StorageError>;
+    /// Bytes a device's messages added on a day ([`Write::Usage`]).
+    fn device_bytes_on(&self, device: &str, day: i64) -> Result<u64, StorageError>;
 
     // Communities.
     fn create_community(&self, name: &str, now: i64) -> Result<Community, StorageError>;
     fn community(&self, id: &str) -> Result<Option<Community>, StorageError>;
 
-    // Devices: tokens are stored only as hashes.
+    // Devices: tokens are stored only as hashes. Creating a device also
+    // registers its own volunteer document (`DocumentId::for_volunteer`) to
+    // it, so no other device can claim that derived id first.
     fn create_device(
         &self,
         device: &NewDevice,

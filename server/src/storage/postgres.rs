@@ -78,7 +78,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN approved_by TEXT;
     CREATE INDEX devices_pending ON devices(community, created_at)
         WHERE pending AND revoked_at IS NULL;",
+    // 4: quotas, and every device's own volunteer document registered to
+    // it (`register_own_documents`, run with this step).
+    "CREATE INDEX documents_by_creator ON documents(creator);
+    CREATE INDEX documents_by_community ON documents(community);
+    CREATE TABLE device_usage (
+        device TEXT NOT NULL,
+        day BIGINT NOT NULL,
+        bytes BIGINT NOT NULL,
+        PRIMARY KEY (device, day)
+    );",
 ];
+
+/// The migration after which every device owns its volunteer document.
+const OWN_DOCUMENTS_FROM: usize = 4;
 
 /// Relays starting together migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x006c_696e_6c69;
@@ -244,6 +257,8 @@ impl PostgresStorage {
         let delete = tx.prepare("DELETE FROM chunks WHERE document = $1 AND key = $2")?;
         let mut documents = std::collections::BTreeSet::new();
         let mut deletes = std::collections::BTreeSet::new();
+        // Sorted, so two relays counting one device wait rather than deadlock.
+        let mut usage = std::collections::BTreeMap::new();
         for w in batch {
             let (document, chunk, replaces) = match w {
                 Write::Chunk { document, chunk } => (document, chunk, &[][..]),
@@ -252,6 +267,10 @@ impl PostgresStorage {
                     snapshot,
                     replaces,
                 } => (document, snapshot, &replaces[..]),
+                Write::Usage { device, day, bytes } => {
+                    *usage.entry((device.clone(), *day)).or_insert(0i64) += *bytes as i64;
+                    continue;
+                }
             };
             let id = document.to_string();
             // The last word on a key wins, as if the batch ran in order.
@@ -267,6 +286,13 @@ impl PostgresStorage {
         }
         for (id, key) in &deletes {
             tx.execute(&delete, &[id, key])?;
+        }
+        for ((device, day), bytes) in &usage {
+            tx.execute(
+                "INSERT INTO device_usage (device, day, bytes) VALUES ($1, $2, $3)
+                 ON CONFLICT (device, day) DO UPDATE SET bytes = device_usage.bytes + EXCLUDED.bytes",
+                &[device, day, bytes],
+            )?;
         }
         for document in documents {
             self.notify(&mut tx, &Notice::Stored(document))?;
@@ -319,6 +345,9 @@ fn migrate(c: &mut Client) -> Result<(), StorageError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         tx.batch_execute(sql)?;
+        if i + 1 == OWN_DOCUMENTS_FROM {
+            register_own_documents(&mut tx)?;
+        }
         let v = i32::try_from(i + 1).unwrap_or(i32::MAX);
         tx.execute("UPDATE linli_schema SET version = $1", &[&v])?;
     }
@@ -421,7 +450,40 @@ fn insert_device(
             &device.pending,
         ],
     )?;
+    register_own_document(c, &device.community, &device.id, now)?;
     Ok(device)
+}
+
+/// Registers a device's volunteer document to the device (its creator, and
+/// with staff the only one it admits until the device declares otherwise).
+fn register_own_document(
+    c: &mut impl GenericClient,
+    community: &str,
+    device: &str,
+    now: i64,
+) -> Result<(), StorageError> {
+    let id = DocumentId::for_volunteer(community, device);
+    let scope = serde_json::to_string(&Scope::creator(device)).expect("scopes serialise");
+    c.execute(
+        "INSERT INTO documents (id, community, scope, creator, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+        &[&id.to_string(), &community, &scope, &device, &now],
+    )?;
+    Ok(())
+}
+
+/// Devices from before migration 4 get their volunteer documents
+/// registered to them too (one registered by someone else stays).
+fn register_own_documents(c: &mut impl GenericClient) -> Result<(), StorageError> {
+    let devices: Vec<(String, String, i64)> = c
+        .query("SELECT id, community, created_at FROM devices", &[])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    for (device, community, created_at) in devices {
+        register_own_document(c, &community, &device, created_at)?;
+    }
+    Ok(())
 }
 
 /// The invite behind a code, if it may still be used; `lock` holds its row
@@ -568,6 +630,43 @@ impl Storage for PostgresStorage {
         })?;
         self.registration(&r.document)?.ok_or_else(|| {
             StorageError::Damaged(format!("registration of {} vanished", r.document))
+        })
+    }
+
+    fn documents_created_by(&self, device: &str) -> Result<u64, StorageError> {
+        self.with(|c| {
+            let n: i64 = c
+                .query_one(
+                    "SELECT count(*) FROM documents WHERE creator = $1",
+                    &[&device],
+                )?
+                .get(0);
+            Ok(n.max(0) as u64)
+        })
+    }
+
+    fn community_bytes(&self, community: &str) -> Result<u64, StorageError> {
+        self.with(|c| {
+            let n: i64 = c
+                .query_one(
+                    "SELECT COALESCE(SUM(octet_length(c.bytes)), 0)::BIGINT FROM chunks c
+                     JOIN documents d ON d.id = c.document WHERE d.community = $1",
+                    &[&community],
+                )?
+                .get(0);
+            Ok(n.max(0) as u64)
+        })
+    }
+
+    fn device_bytes_on(&self, device: &str, day: i64) -> Result<u64, StorageError> {
+        self.with(|c| {
+            let n: Option<i64> = c
+                .query_opt(
+                    "SELECT bytes FROM device_usage WHERE device = $1 AND day = $2",
+                    &[&device, &day],
+                )?
+                .map(|r| r.get(0));
+            Ok(n.unwrap_or(0).max(0) as u64)
         })
     }
 

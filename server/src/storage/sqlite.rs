@@ -76,7 +76,21 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN approved_by TEXT;
     CREATE INDEX devices_pending ON devices(community, created_at)
         WHERE pending = 1 AND revoked_at IS NULL;",
+    // 4: quotas (documents a device registered, bytes a community stores,
+    // bytes a device adds in a day); every device's own volunteer document
+    // is registered to it (`register_own_documents`, run with this step).
+    "CREATE INDEX documents_by_creator ON documents(creator);
+    CREATE INDEX documents_by_community ON documents(community);
+    CREATE TABLE device_usage (
+        device TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        PRIMARY KEY (device, day)
+    );",
 ];
+
+/// The migration after which every device owns its volunteer document.
+const OWN_DOCUMENTS_FROM: usize = 4;
 
 /// The relay's SQLite database. Cloning shares the connection.
 #[derive(Clone)]
@@ -207,6 +221,10 @@ impl Storage for SqliteStorage {
             )?;
             let mut delete =
                 tx.prepare_cached("DELETE FROM chunks WHERE document = ?1 AND key = ?2")?;
+            let mut usage = tx.prepare_cached(
+                "INSERT INTO device_usage (device, day, bytes) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device, day) DO UPDATE SET bytes = bytes + excluded.bytes",
+            )?;
             for w in batch {
                 match w {
                     Write::Chunk { document, chunk } => {
@@ -232,6 +250,9 @@ impl Storage for SqliteStorage {
                         for key in replaces {
                             delete.execute(params![id, key.0])?;
                         }
+                    }
+                    Write::Usage { device, day, bytes } => {
+                        usage.execute(params![device, day, *bytes as i64])?;
                     }
                 }
             }
@@ -295,6 +316,34 @@ impl Storage for SqliteStorage {
             params![document.to_string(), scope],
         )?;
         Ok(())
+    }
+
+    fn documents_created_by(&self, device: &str) -> Result<u64, StorageError> {
+        let n: i64 = self
+            .lock()
+            .prepare_cached("SELECT count(*) FROM documents WHERE creator = ?1")?
+            .query_row([device], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn community_bytes(&self, community: &str) -> Result<u64, StorageError> {
+        let n: i64 = self
+            .lock()
+            .prepare_cached(
+                "SELECT COALESCE(SUM(LENGTH(c.bytes)), 0) FROM chunks c
+                 JOIN documents d ON d.id = c.document WHERE d.community = ?1",
+            )?
+            .query_row([community], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn device_bytes_on(&self, device: &str, day: i64) -> Result<u64, StorageError> {
+        let n: Option<i64> = self
+            .lock()
+            .prepare_cached("SELECT bytes FROM device_usage WHERE device = ?1 AND day = ?2")?
+            .query_row(params![device, day], |r| r.get(0))
+            .optional()?;
+        Ok(n.unwrap_or(0).max(0) as u64)
     }
 
     fn create_community(&self, name: &str, now: i64) -> Result<Community, StorageError> {
@@ -804,7 +853,40 @@ fn insert_device(
             device.pending
         ],
     )?;
+    register_own_document(conn, &device.community, &device.id, now)?;
     Ok(device)
+}
+
+/// Registers a device's volunteer document to the device (its creator, and
+/// with staff the only one it admits until the device declares otherwise).
+fn register_own_document(
+    conn: &Connection,
+    community: &str,
+    device: &str,
+    now: i64,
+) -> Result<(), StorageError> {
+    let id = DocumentId::for_volunteer(community, device);
+    let scope = serde_json::to_string(&Scope::creator(device)).expect("scopes serialise");
+    conn.execute(
+        "INSERT OR IGNORE INTO documents (id, community, scope, creator, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id.to_string(), community, scope, device, now],
+    )?;
+    Ok(())
+}
+
+/// Devices from before migration 4 get their volunteer documents
+/// registered to them too (unless someone registered one already: it stays
+/// as it is, and the relay's log says so).
+fn register_own_documents(conn: &Connection) -> Result<(), StorageError> {
+    let devices: Vec<(String, String, i64)> = conn
+        .prepare("SELECT id, community, created_at FROM devices")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (device, community, created_at) in devices {
+        register_own_document(conn, &community, &device, created_at)?;
+    }
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
@@ -819,6 +901,9 @@ fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if i + 1 == OWN_DOCUMENTS_FROM {
+            register_own_documents(&tx)?;
+        }
         tx.pragma_update(None, "user_version", i + 1)?;
         tx.commit()?;
     }
@@ -865,6 +950,41 @@ mod tests {
         assert!(!d.pending);
         assert!(store.pending_devices("c").unwrap().is_empty());
         assert!(!store.approve_device("d", "s", 1).unwrap());
+    }
+
+    #[test]
+    fn devices_from_before_quotas_get_their_own_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            for (i, sql) in MIGRATIONS.iter().take(3).enumerate() {
+                let tx = conn.transaction().unwrap();
+                tx.execute_batch(sql).unwrap();
+                tx.pragma_update(None, "user_version", i + 1).unwrap();
+                tx.commit().unwrap();
+            }
+            // One device whose volunteer document someone else registered
+            // first (the hole this migration closes), one untouched.
+            let squatted = DocumentId::for_volunteer("c", "d1");
+            conn.execute_batch(&format!(
+                "INSERT INTO communities VALUES ('c', '和平里社区', 0);
+                 INSERT INTO devices (id, community, role, name, token_hash, created_at)
+                 VALUES ('d1', 'c', 'volunteer', '', 'h1', 0), ('d2', 'c', 'volunteer', '', 'h2', 0);
+                 INSERT INTO documents VALUES ('{squatted}', 'c', '{{\"kind\":\"community\"}}', 'x', 0);"
+            ))
+            .unwrap();
+        }
+        let store = SqliteStorage::open(dir.path()).unwrap();
+        let own = store
+            .registration(&DocumentId::for_volunteer("c", "d2"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(own.creator, "d2");
+        let squatted = store
+            .registration(&DocumentId::for_volunteer("c", "d1"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(squatted.creator, "x", "an existing registration stays");
     }
 
     #[test]

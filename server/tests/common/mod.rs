@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod faulty;
 pub mod postgres;
 pub mod process;
 
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use linli_server::{
-    AppState, admin, storage::SqliteStorage, storage::Storage, sync_socket::Limits,
+    AppState, admin, quota::Quotas, storage::SqliteStorage, storage::Storage, sync_socket::Limits,
 };
 use linli_shared::model::actor::Role;
 use tokio::net::TcpListener;
@@ -37,9 +38,25 @@ impl TestRelay {
     }
 
     pub async fn with_limits(limits: Limits) -> Self {
+        Self::with(limits, Quotas::default(), |s| s).await
+    }
+
+    pub async fn with_quotas(quotas: Quotas) -> Self {
+        Self::with(Limits::default(), quotas, |s| s).await
+    }
+
+    /// A relay whose hub and handlers use `wrap(storage)` (a storage that
+    /// fails or stalls on purpose); `storage` stays the plain database.
+    pub async fn with(
+        limits: Limits,
+        quotas: Quotas,
+        wrap: impl FnOnce(Arc<dyn Storage>) -> Arc<dyn Storage>,
+    ) -> Self {
         let data = tempfile::tempdir().unwrap();
         let storage = Arc::new(SqliteStorage::open(data.path()).unwrap());
-        let mut state = AppState::new(data.path().join("no-dist"), storage.clone());
+        let used = wrap(storage.clone());
+        let mut state =
+            AppState::with_quotas(data.path().join("no-dist"), used, quotas, Vec::new());
         state.limits = Arc::new(limits);
         let community = admin::create_community(storage.as_ref(), "和平里社区").unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
