@@ -1,10 +1,16 @@
 //! Messages that stay on every screen until resolved: this device was
-//! revoked (export what has not synced), or the phone's storage refused a
-//! write (the data is still in memory and still syncing).
+//! revoked (export what has not synced), the phone's storage refused a
+//! write (the data is still in memory and still syncing), or the relay
+//! refused what this phone sent (a quota, damaged changes; the records stay
+//! on the phone).
 
 use leptos::prelude::*;
 
-use crate::{app::use_repo, i18n::*, repo::Link};
+use crate::{
+    app::use_repo,
+    i18n::*,
+    repo::{Link, Refusal},
+};
 
 #[component]
 pub fn Banners() -> impl IntoView {
@@ -35,6 +41,22 @@ pub fn Banners() -> impl IntoView {
             }
         })
     };
+    let refused = move || {
+        s.refusal.get().map(|r| {
+            let text = match r {
+                Refusal::Documents => t_string!(i18n, refused_documents).to_string(),
+                Refusal::DailyBytes => t_string!(i18n, refused_daily_bytes).to_string(),
+                Refusal::CommunityBytes => t_string!(i18n, refused_community_bytes).to_string(),
+                Refusal::Damaged => t_string!(i18n, refused_damaged).to_string(),
+            };
+            view! {
+                <div class="banner banner-warn" role="alert" data-banner="refused">
+                    <p><strong>{t!(i18n, refused_title)}</strong></p>
+                    <p>{text}</p>
+                </div>
+            }
+        })
+    };
     view! {
         <Show when=revoked>
             <div class="banner banner-error" role="alert" data-banner="revoked">
@@ -46,6 +68,7 @@ pub fn Banners() -> impl IntoView {
             </div>
         </Show>
         {storage}
+        {refused}
     }
     .into_any()
 }

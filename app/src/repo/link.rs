@@ -21,7 +21,18 @@ const MAX_DELAY_MS: f64 = 300_000.0;
 pub(super) enum SocketEvent {
     Open,
     Frame(Vec<u8>),
-    Closed(u16),
+    Closed(u16, String),
+}
+
+/// How one connection ended.
+enum Ended {
+    /// The relay let us join (and later closed, or the network went).
+    Joined,
+    /// Never joined: unreachable, or refused at the handshake.
+    NotJoined,
+    /// The relay refused what this phone sent (a quota, damaged changes):
+    /// trying again at once would only be refused again.
+    Refused,
 }
 
 /// Backoff before attempt `failures` (≥ 1): doubling, capped, with jitter
@@ -81,12 +92,17 @@ async fn run(repo: Repo, mut wake: mpsc::UnboundedReceiver<()>) {
         if repo.signals.link.get_untracked() == Link::Revoked {
             return;
         }
-        let joined = connect_once(&repo).await;
+        let ended = connect_once(&repo).await;
         if repo.signals.link.get_untracked() == Link::Revoked {
             return;
         }
         repo.signals.link.set(Link::Offline);
-        if joined {
+        let joined = matches!(ended, Ended::Joined);
+        if matches!(ended, Ended::Refused) {
+            // Back off as far as after many failures: a quota frees up
+            // tomorrow or when staff act, not in a second.
+            failures = 9;
+        } else if joined {
             failures = 0;
         } else {
             failures += 1;
@@ -96,7 +112,7 @@ async fn run(repo: Repo, mut wake: mpsc::UnboundedReceiver<()>) {
                 return;
             }
         }
-        let delay = if joined {
+        let delay = if joined && failures == 0 {
             // A relay that let us in and then closed is restarting, most likely.
             backoff_ms(1, js_sys::Math::random())
         } else {
@@ -125,11 +141,11 @@ fn sync_url(token: &str, community: &str) -> String {
     format!("{protocol}//{host}/sync?community={community}&token={token}")
 }
 
-/// One connection, from open to close. Returns whether the relay let us join.
-async fn connect_once(repo: &Repo) -> bool {
+/// One connection, from open to close.
+async fn connect_once(repo: &Repo) -> Ended {
     let session = repo.session();
     let Ok(socket) = web_sys::WebSocket::new(&sync_url(&session.token, &session.community)) else {
-        return false;
+        return Ended::NotJoined;
     };
     socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
     let (tx, mut rx) = mpsc::unbounded::<SocketEvent>();
@@ -151,27 +167,35 @@ async fn connect_once(repo: &Repo) -> bool {
     let on_close = {
         let tx = tx.clone();
         Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |e: web_sys::CloseEvent| {
-            let _ = tx.unbounded_send(SocketEvent::Closed(e.code()));
+            let _ = tx.unbounded_send(SocketEvent::Closed(e.code(), e.reason()));
         })
     };
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
     let conn = repo.attach(socket.clone(), tx.clone());
-    let mut joined = false;
+    let mut ended = Ended::NotJoined;
     while let Some(event) = rx.next().await {
         match event {
             SocketEvent::Open => repo.handle(Event::Connected { conn }),
             SocketEvent::Frame(bytes) => {
                 repo.handle(Event::Received { conn, bytes });
                 if repo.inner.borrow().engine.peer_of(conn).is_some() {
-                    joined = true;
+                    if matches!(ended, Ended::NotJoined) {
+                        // Through again: whatever was refused before is not now.
+                        repo.signals.refusal.set(None);
+                    }
+                    ended = Ended::Joined;
                 }
                 repo.check_confirmed();
             }
-            SocketEvent::Closed(code) => {
+            SocketEvent::Closed(code, reason) => {
                 if code == CLOSE_REVOKED {
                     repo.signals.link.set(Link::Revoked);
+                }
+                if let Some(refusal) = super::Refusal::from_close(code, &reason) {
+                    repo.signals.refusal.set(Some(refusal));
+                    ended = Ended::Refused;
                 }
                 break;
             }
@@ -181,7 +205,7 @@ async fn connect_once(repo: &Repo) -> bool {
     socket.set_onmessage(None);
     socket.set_onclose(None);
     repo.detach(conn);
-    joined
+    ended
 }
 
 impl Repo {
@@ -221,7 +245,7 @@ impl Repo {
     pub fn drop_socket(&self) {
         let hang_up = self.inner.borrow().hang_up.clone();
         if let Some(hang_up) = hang_up {
-            let _ = hang_up.unbounded_send(SocketEvent::Closed(1000));
+            let _ = hang_up.unbounded_send(SocketEvent::Closed(1000, String::new()));
         }
     }
 

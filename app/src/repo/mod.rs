@@ -73,6 +73,38 @@ pub struct Signals {
     /// Who is working where right now, heard from other phones on the same
     /// document (passing signals, never stored).
     pub presence: RwSignal<BTreeMap<DocumentId, BTreeMap<String, Presence>>>,
+    /// The relay refused what this phone sent (a quota, or changes it found
+    /// damaged), until a connection goes through again.
+    pub refusal: RwSignal<Option<Refusal>>,
+}
+
+/// Why the relay refused this phone's changes. The records stay on the
+/// phone either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// This device registered as many documents as it may.
+    Documents,
+    /// This device added as many bytes today as it may.
+    DailyBytes,
+    /// The community's documents fill their share of the relay.
+    CommunityBytes,
+    /// The relay found changes from this phone damaged.
+    Damaged,
+}
+
+impl Refusal {
+    /// From the relay's close: code 4429 with `quota:<which>`, or a protocol
+    /// close for damaged changes.
+    pub fn from_close(code: u16, reason: &str) -> Option<Self> {
+        match (code, reason) {
+            (4429, r) if r.starts_with("quota:documents") => Some(Refusal::Documents),
+            (4429, r) if r.starts_with("quota:device_bytes") => Some(Refusal::DailyBytes),
+            (4429, r) if r.starts_with("quota:community_bytes") => Some(Refusal::CommunityBytes),
+            (4429, _) => Some(Refusal::DailyBytes),
+            (1002, r) if r.starts_with("damaged changes") => Some(Refusal::Damaged),
+            _ => None,
+        }
+    }
 }
 
 /// A passing signal: "this person is working at this place now".
@@ -172,6 +204,7 @@ impl Repo {
             storage_error: RwSignal::new(None),
             unavailable: RwSignal::new(BTreeSet::new()),
             presence: RwSignal::new(BTreeMap::new()),
+            refusal: RwSignal::new(None),
         };
         let repo = Repo {
             inner: SendWrapper::new(Rc::new(RefCell::new(Inner {
@@ -591,6 +624,16 @@ impl Repo {
                 });
             }
             Effect::Denied { .. } => {}
+            // The relay sent changes that failed the checks: nothing of
+            // them was applied, and the link starts over (ids only).
+            Effect::Refused {
+                document, damage, ..
+            } => {
+                leptos::logging::warn!("changes to {document} from the relay refused: {damage}");
+            }
+            Effect::Contained { document } => {
+                leptos::logging::warn!("{document} was read again after a failure");
+            }
         }
     }
 
