@@ -10,6 +10,7 @@ use std::{hint::black_box, time::Instant};
 
 use automerge::AutoCommit;
 use criterion::{BatchSize, Criterion};
+use linli_shared::sync::{intact::Limits, intake::Intake};
 use linli_shared::model::{
     Actor, Role,
     civil::{Day, MINUTE},
@@ -241,6 +242,55 @@ fn main() {
         b.iter_batched(
             || (a.clone(), b2.clone()),
             |(mut x, mut y)| x.merge(&mut y).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+
+    // What checking every chunk costs (sync::intact, sync::intake): a whole
+    // building ledger as a phone's first sync brings it, and a volunteer's
+    // day of changes to a round, each against Automerge unchecked.
+    let ledger = g.ledgers[0].save();
+    c.bench_function("a whole ledger: Automerge loads it (unchecked)", |b| {
+        b.iter(|| black_box(AutoCommit::load(&ledger).unwrap()))
+    });
+    c.bench_function("a whole ledger: through the intake (checked)", |b| {
+        b.iter(|| {
+            let mut d = AutoCommit::new();
+            Intake::default()
+                .take(&mut d, std::slice::from_ref(&ledger), &Limits::DEFAULT)
+                .unwrap();
+            black_box(d)
+        })
+    });
+    let day: Vec<Vec<u8>> = a
+        .get_changes(&planned.get_heads())
+        .iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect();
+    println!("a volunteer's day on one round: {} changes", day.len());
+    c.bench_function("a day's changes: Automerge applies them (unchecked)", |b| {
+        b.iter_batched(
+            || planned.clone(),
+            |mut d| {
+                d.apply_changes(
+                    day.iter()
+                        .map(|c| automerge::Change::from_bytes(c.clone()).unwrap()),
+                )
+                .unwrap();
+                d
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("a day's changes: through the intake (checked)", |b| {
+        b.iter_batched(
+            || planned.clone(),
+            |mut d| {
+                Intake::default()
+                    .take(&mut d, &day, &Limits::DEFAULT)
+                    .unwrap();
+                d
+            },
             BatchSize::SmallInput,
         )
     });

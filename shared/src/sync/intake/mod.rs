@@ -203,29 +203,41 @@ impl Intake {
         }
         self.waiting = rest;
 
-        // Apply in the order checked, never batching a change with one it
-        // names, depends on, or follows in its author's sequence.
+        // Apply in the order checked, in as few batches as Automerge cannot
+        // reorder harmfully: it applies a batch in some order where
+        // dependencies come first, so a change may share a batch with what
+        // it names or follows in its author's sequence only when that is
+        // one of its ancestors. Honest histories are one batch; a change
+        // naming a concurrent one starts a new batch.
+        let n = admitted.changes.len();
+        let position: HashMap<ChangeHash, usize> = admitted
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.hash, i))
+            .collect();
+        let ancestry = Ancestry::of(&admitted.changes, &position);
         let mut batch: Vec<Change> = Vec::new();
-        let mut in_batch: HashSet<ChangeHash> = HashSet::new();
-        let mut actors: HashSet<automerge::ActorId> = HashSet::new();
-        for (written, named) in admitted.changes.iter().zip(&names) {
-            let leans = written
-                .deps
+        let mut batch_start = 0;
+        let mut last_of_actor: HashMap<&automerge::ActorId, usize> = HashMap::new();
+        for (k, (written, named)) in admitted.changes.iter().zip(&names).enumerate() {
+            let leans_on = named
                 .iter()
-                .chain(named)
-                .any(|d| in_batch.contains(d))
-                || actors.contains(&written.actor);
-            if leans {
+                .filter_map(|h| position.get(h).copied())
+                .chain(last_of_actor.get(&written.actor).copied());
+            let unordered = leans_on
+                .filter(|&j| j >= batch_start)
+                .any(|j| !ancestry.is_ancestor(j, k));
+            if unordered {
                 apply(doc, std::mem::take(&mut batch))?;
-                in_batch.clear();
-                actors.clear();
+                batch_start = k;
             }
             let bytes = bytes_of.remove(&written.hash).unwrap_or_default();
             let change = Change::from_bytes(bytes).map_err(|_| Damage::Ops)?;
-            in_batch.insert(written.hash);
-            actors.insert(written.actor.clone());
+            last_of_actor.insert(&written.actor, k);
             batch.push(change);
         }
+        debug_assert!(batch.len() <= n);
         apply(doc, batch)?;
         Ok(Taken {
             applied: admitted.changes.len(),
@@ -281,6 +293,54 @@ impl Intake {
     /// Changes waiting for their dependencies.
     pub fn waiting(&self) -> usize {
         self.waiting.len()
+    }
+}
+
+/// Which changes of a round are ancestors of which (bit sets over their
+/// positions; dependencies come before dependents). Past [`MAX_ANCESTRY`]
+/// changes it knows nothing, and every reference starts a new batch.
+struct Ancestry {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+/// Changes whose ancestry is worked out in one round (a few megabytes).
+const MAX_ANCESTRY: usize = 4096;
+
+impl Ancestry {
+    fn of(changes: &[Arc<Written>], position: &HashMap<ChangeHash, usize>) -> Self {
+        let n = changes.len();
+        if n > MAX_ANCESTRY {
+            return Self {
+                words: 0,
+                bits: Vec::new(),
+            };
+        }
+        let words = n.div_ceil(64);
+        let mut bits = vec![0u64; words * n];
+        for (k, w) in changes.iter().enumerate() {
+            for d in &w.deps {
+                let Some(&j) = position.get(d) else { continue };
+                if j >= k {
+                    continue;
+                }
+                let (head, tail) = bits.split_at_mut(k * words);
+                let mine = &mut tail[..words];
+                let theirs = &head[j * words..(j + 1) * words];
+                for (m, t) in mine.iter_mut().zip(theirs) {
+                    *m |= t;
+                }
+                mine[j / 64] |= 1 << (j % 64);
+            }
+        }
+        Self { words, bits }
+    }
+
+    /// Whether change `j` is an ancestor of change `k`.
+    fn is_ancestor(&self, j: usize, k: usize) -> bool {
+        self.words > 0
+            && j < k
+            && self.bits[k * self.words + j / 64] & (1 << (j % 64)) != 0
     }
 }
 
