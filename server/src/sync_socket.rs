@@ -286,8 +286,16 @@ async fn connection(mut socket: WebSocket, state: AppState, device: Device, slot
                 match out {
                     Some(Outbound::Frame(bytes)) => {
                         let sent = tokio::time::timeout(Duration::from_secs(20), socket.send(Message::Binary(bytes.into()))).await;
-                        if !matches!(sent, Ok(Ok(()))) {
-                            break None;
+                        match sent {
+                            Ok(Ok(())) => {}
+                            Ok(Err(_)) => break None,
+                            // The phone has not taken a message in 20 s: as
+                            // slow as one whose queue filled up.
+                            Err(_) => {
+                                state.metrics.slow_clients_dropped.fetch_add(1, Relaxed);
+                                tracing::info!(conn, "phone is not reading its messages; closing");
+                                break Some((CLOSE_POLICY, "too slow".into()));
+                            }
                         }
                     }
                     Some(Outbound::Close { code, reason }) => break Some((code, reason)),
@@ -317,6 +325,7 @@ async fn connection(mut socket: WebSocket, state: AppState, device: Device, slot
             }
         }
     };
+    let closing = close.is_some();
     if let Some((code, mut reason)) = close {
         // A close frame's reason is at most 123 bytes.
         let mut end = reason.len().min(120);
@@ -334,7 +343,21 @@ async fn connection(mut socket: WebSocket, state: AppState, device: Device, slot
         )
         .await;
     }
+    // The phone is gone for the hub, and its place is free, from here on.
     state.hub.send(HubEvent::Disconnect { conn }).await;
     state.metrics.connections.fetch_sub(1, Relaxed);
     drop(slot);
+    if closing {
+        // Read on (and drop) what the phone still sends until it answers the
+        // close, briefly: a socket closed with unread frames is reset, and
+        // the reset can take the close frame, and the reason, with it.
+        let _ = tokio::time::timeout(Duration::from_secs(2), async {
+            while let Some(Ok(m)) = socket.recv().await {
+                if matches!(m, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
 }

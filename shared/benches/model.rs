@@ -10,7 +10,6 @@ use std::{hint::black_box, time::Instant};
 
 use automerge::AutoCommit;
 use criterion::{BatchSize, Criterion};
-use linli_shared::sync::{intact::Limits, intake::Intake};
 use linli_shared::model::{
     Actor, Role,
     civil::{Day, MINUTE},
@@ -20,6 +19,7 @@ use linli_shared::model::{
     round::{self, Details, Outcome, RoundKind},
     volunteer::{self, AttendanceAction},
 };
+use linli_shared::sync::{intact::Limits, intake::Intake};
 
 fn average(sizes: &[usize]) -> usize {
     sizes.iter().sum::<usize>() / sizes.len().max(1)

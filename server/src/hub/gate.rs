@@ -37,6 +37,8 @@ pub(super) struct RelayGate {
     /// A quota refused what a connection sent: the hub closes it with this
     /// reason once the engine has answered.
     pub(super) over_quota: HashMap<ConnId, String>,
+    /// Documents registered since the last batch, for it to write.
+    pub(super) registered: Vec<Registration>,
 }
 
 impl RelayGate {
@@ -52,7 +54,17 @@ impl RelayGate {
             day_bytes: HashMap::new(),
             community_bytes: HashMap::new(),
             over_quota: HashMap::new(),
+            registered: Vec::new(),
         }
+    }
+
+    /// A batch that did not reach storage: what this gate believed about
+    /// documents and counts is read again.
+    pub(super) fn forget_unwritten(&mut self) {
+        self.registry.clear();
+        self.documents_by.clear();
+        self.day_bytes.clear();
+        self.community_bytes.clear();
     }
 
     fn registration(&mut self, document: &DocumentId) -> Option<Registration> {
@@ -193,7 +205,8 @@ impl Gate for RelayGate {
                     return false;
                 }
                 // First seen from this device: it belongs to the device's
-                // community, and only its creator and staff may sync it.
+                // community, and only its creator and staff may sync it. It
+                // is written with the batch that stores its first changes.
                 let new = Registration {
                     document: *document,
                     community: device.community.clone(),
@@ -201,24 +214,15 @@ impl Gate for RelayGate {
                     creator: device.id.clone(),
                     created_at: secret::now_millis(),
                 };
-                match self.storage.register(&new) {
-                    Ok(r) => {
-                        tracing::info!(document = %document, device = %device.id, scope = r.scope.kind(), "document registered");
-                        if r.creator == device.id
-                            && let Some(n) = self.documents_by.get_mut(&device.id)
-                        {
-                            *n += 1;
-                        }
-                        self.brought.push(*document);
-                        let ok = r.admits(&device);
-                        self.registry.insert(*document, Some(r));
-                        ok
-                    }
-                    Err(e) => {
-                        self.storage_error("registering a document", e);
-                        false
-                    }
+                tracing::info!(document = %document, device = %device.id, "document registered");
+                if let Some(n) = self.documents_by.get_mut(&device.id) {
+                    *n += 1;
                 }
+                self.brought.push(*document);
+                self.registered.push(new.clone());
+                let ok = new.admits(&device);
+                self.registry.insert(*document, Some(new));
+                ok
             }
             None => false,
         }

@@ -194,6 +194,9 @@ impl HubThread {
                 effects.extend(self.scope_changed(document));
             }
         }
+        pending
+            .writes
+            .extend(self.gate.registered.drain(..).map(Write::Register));
         self.effects(effects, source, pending);
     }
 
@@ -327,6 +330,7 @@ impl HubThread {
             for document in pending.writes.iter().filter_map(Write::document) {
                 self.engine.forget(document);
             }
+            self.gate.forget_unwritten();
             let conns: Vec<ConnId> = self.links.keys().copied().collect();
             for conn in conns {
                 self.kill(conn, CLOSE_SERVER_ERROR, "relay storage failed");

@@ -82,6 +82,11 @@ pub enum Write {
         day: i64,
         bytes: u64,
     },
+    /// A document first brought by a device, registered with the batch (the
+    /// first registration wins, as with [`Storage::register`]): a device
+    /// starting many documents costs one transaction per batch, not one
+    /// per document.
+    Register(Registration),
 }
 
 impl Write {
@@ -90,6 +95,7 @@ impl Write {
         match self {
             Write::Chunk { document, .. } | Write::Compact { document, .. } => Some(document),
             Write::Usage { .. } => None,
+            Write::Register(r) => Some(&r.document),
         }
     }
 }

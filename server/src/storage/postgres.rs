@@ -271,6 +271,25 @@ impl PostgresStorage {
                     *usage.entry((device.clone(), *day)).or_insert(0i64) += *bytes as i64;
                     continue;
                 }
+                Write::Register(r) => {
+                    let scope = serde_json::to_string(&r.scope).expect("scopes serialise");
+                    let inserted = tx.execute(
+                        "INSERT INTO documents (id, community, scope, creator, created_at)
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+                        &[
+                            &r.document.to_string(),
+                            &r.community,
+                            &scope,
+                            &r.creator,
+                            &r.created_at,
+                        ],
+                    )?;
+                    // Phones on other relays may have asked for it before.
+                    if inserted == 1 {
+                        self.notify(&mut tx, &Notice::Scope(r.document))?;
+                    }
+                    continue;
+                }
             };
             let id = document.to_string();
             // The last word on a key wins, as if the batch ran in order.

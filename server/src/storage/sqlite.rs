@@ -221,6 +221,10 @@ impl Storage for SqliteStorage {
             )?;
             let mut delete =
                 tx.prepare_cached("DELETE FROM chunks WHERE document = ?1 AND key = ?2")?;
+            let mut register = tx.prepare_cached(
+                "INSERT OR IGNORE INTO documents (id, community, scope, creator, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
             let mut usage = tx.prepare_cached(
                 "INSERT INTO device_usage (device, day, bytes) VALUES (?1, ?2, ?3)
                  ON CONFLICT (device, day) DO UPDATE SET bytes = bytes + excluded.bytes",
@@ -253,6 +257,15 @@ impl Storage for SqliteStorage {
                     }
                     Write::Usage { device, day, bytes } => {
                         usage.execute(params![device, day, *bytes as i64])?;
+                    }
+                    Write::Register(r) => {
+                        register.execute(params![
+                            r.document.to_string(),
+                            r.community,
+                            serde_json::to_string(&r.scope).expect("scopes serialise"),
+                            r.creator,
+                            r.created_at
+                        ])?;
                     }
                 }
             }

@@ -338,9 +338,7 @@ impl Ancestry {
 
     /// Whether change `j` is an ancestor of change `k`.
     fn is_ancestor(&self, j: usize, k: usize) -> bool {
-        self.words > 0
-            && j < k
-            && self.bits[k * self.words + j / 64] & (1 << (j % 64)) != 0
+        self.words > 0 && j < k && self.bits[k * self.words + j / 64] & (1 << (j % 64)) != 0
     }
 }
 
