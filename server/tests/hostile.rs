@@ -7,89 +7,14 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use common::TestRelay;
+use common::raw::*;
 use futures_util::{SinkExt, StreamExt};
 use linli_loadgen::{Phone, document_named};
 use linli_server::storage::Storage;
 use linli_server::sync_socket::Limits;
 use linli_shared::model::actor::Role;
-use linli_shared::sync::{DocumentId, Message, message::PeerMetadata};
+use linli_shared::sync::{DocumentId, Message};
 use tokio_tungstenite::tungstenite;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-type Raw =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn raw(relay: &TestRelay, token: &str) -> Raw {
-    tokio_tungstenite::connect_async(relay.sync_url(token))
-        .await
-        .unwrap()
-        .0
-}
-
-fn join(sender: &str, versions: &[&str]) -> Vec<u8> {
-    Message::Join {
-        sender: sender.into(),
-        metadata: PeerMetadata::default(),
-        supported_versions: versions.iter().map(|v| v.to_string()).collect(),
-    }
-    .encode()
-}
-
-async fn joined(relay: &TestRelay, token: &str, sender: &str) -> Raw {
-    let mut ws = raw(relay, token).await;
-    ws.send(bin(join(sender, &["1"]))).await.unwrap();
-    let (errors, close) = read_until_peer_or_close(&mut ws).await;
-    assert!(errors.is_empty() && close.is_none(), "{errors:?} {close:?}");
-    ws
-}
-
-fn bin(bytes: Vec<u8>) -> tungstenite::Message {
-    tungstenite::Message::Binary(bytes.into())
-}
-
-async fn read_until_peer_or_close(ws: &mut Raw) -> (Vec<String>, Option<u16>) {
-    let mut errors = Vec::new();
-    loop {
-        match tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("the relay answers")
-        {
-            Some(Ok(tungstenite::Message::Binary(b))) => match Message::decode(&b) {
-                Ok(Message::Peer { .. }) => return (errors, None),
-                Ok(Message::Error { message, .. }) => errors.push(message),
-                _ => {}
-            },
-            Some(Ok(tungstenite::Message::Close(f))) => {
-                return (errors, Some(f.map_or(0, |f| u16::from(f.code))));
-            }
-            Some(Ok(_)) => {}
-            Some(Err(_)) | None => return (errors, Some(0)),
-        }
-    }
-}
-
-/// Reads until the relay closes; returns the `error` texts and the close code.
-async fn errors_then_close(ws: &mut Raw) -> (Vec<String>, u16) {
-    let mut errors = Vec::new();
-    loop {
-        match tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("the relay closes")
-        {
-            Some(Ok(tungstenite::Message::Binary(b))) => {
-                if let Ok(Message::Error { message, .. }) = Message::decode(&b) {
-                    errors.push(message);
-                }
-            }
-            Some(Ok(tungstenite::Message::Close(f))) => {
-                return (errors, f.map_or(0, |f| u16::from(f.code)));
-            }
-            Some(Ok(_)) => {}
-            Some(Err(_)) | None => return (errors, 0),
-        }
-    }
-}
 
 #[tokio::test]
 async fn hostile_clients_are_refused_and_everyone_else_is_served() {
@@ -244,9 +169,10 @@ async fn a_phone_that_stops_reading_is_dropped_without_stalling_others() {
     .await;
     let writer = relay.member(Role::Staff, None);
     let sleeper = relay.member(Role::Staff, None);
-    // 24 documents of a megabyte: more than the socket buffers hold, and
+    // 24 documents of a megabyte that does not compress (Automerge deflates
+    // its columns: a repeated letter would travel as a few hundred bytes):
     // more replies than its queue holds.
-    let blob: String = "x".repeat(1024 * 1024);
+    let blob = noise(1024 * 1024, 1);
     let docs: Vec<DocumentId> = (0..24)
         .map(|i| document_named(&format!("big {i}")))
         .collect();
@@ -280,69 +206,36 @@ async fn a_phone_that_stops_reading_is_dropped_without_stalling_others() {
     }
     let dropped = || relay.state.metrics.slow_clients_dropped.load(Relaxed);
     let started = std::time::Instant::now();
-    while dropped() == 0 && started.elapsed() < Duration::from_secs(30) {
+    // How much the sockets' kernel buffers take before the relay's writes
+    // block varies (loopback receive buffers grow up to 32 MiB), so the
+    // writer keeps sending until they are full: then either the sleeper's
+    // queue fills or one write waits 20 s, and both drop it.
+    let mut round = 1;
+    while dropped() == 0 && started.elapsed() < Duration::from_secs(90) {
+        round += 1;
+        let half = noise(512 * 1024, round);
         // The writer keeps working meanwhile, and is answered.
-        assert!(phone.record(docs[0], "still here").await);
+        assert!(phone.record(docs[0], &half).await);
         phone.settle(&docs[..1], WAIT).await.unwrap();
     }
     assert!(dropped() >= 1, "the sleeper was dropped");
     drop(ws);
 }
 
-/// A CBOR map of text keys and text values, for hand-made messages.
-fn cbor_map(pairs: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut e = minicbor::Encoder::new(&mut out);
-    e.map(pairs.len() as u64).unwrap();
-    for (k, v) in pairs {
-        e.str(k).unwrap().str(v).unwrap();
-    }
-    out
+/// Letters that do not compress: a xorshift stream over 64 of them.
+fn noise(len: usize, seed: u64) -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut x = 0x9E37_79B9_7F4A_7C15 ^ seed;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(LETTERS[(x >> 58) as usize])
+        })
+        .collect()
 }
 
-/// An automerge sync message (as a first message) carrying `changes`.
-fn sync_data(changes: Vec<Vec<u8>>) -> Vec<u8> {
-    use automerge::sync::SyncDoc;
-    let mut empty = automerge::AutoCommit::new();
-    let mut state = automerge::sync::State::new();
-    let mut m = empty.sync().generate_sync_message(&mut state).unwrap();
-    m.changes = changes.into();
-    m.encode()
-}
-
-fn sync_frame(sender: &str, document: DocumentId, changes: Vec<Vec<u8>>) -> Vec<u8> {
-    Message::Sync {
-        sender: sender.into(),
-        target: "relay".into(),
-        document,
-        data: sync_data(changes),
-    }
-    .encode()
-}
-
-/// A real change: a round's first stops.
-fn a_valid_change() -> Vec<u8> {
-    use automerge::transaction::Transactable;
-    let mut doc = automerge::AutoCommit::new();
-    let stops = doc
-        .put_object(automerge::ROOT, "stops", automerge::ObjType::List)
-        .unwrap();
-    for i in 0..4 {
-        doc.insert(&stops, i, format!("3单元{i}02")).unwrap();
-    }
-    doc.put(automerge::ROOT, "kind", "delivery").unwrap();
-    doc.save_incremental()
-}
-
-async fn healthz(relay: &TestRelay) -> (u16, serde_json::Value) {
-    let (status, json) = relay.api("GET", "/healthz", None, None).await;
-    (status.as_u16(), json)
-}
-
-/// Found by a hostile phone: one sync message whose changes Automerge's
-/// decoder panics on stopped all syncing. Now the relay refuses it (and
-/// every bit-flipped change an attacker re-checksums) before Automerge sees
-/// it, tells the phone why, stores nothing of it, and serves everyone else.
 #[tokio::test]
 async fn damaged_changes_are_refused_and_everyone_else_syncs() {
     let relay = TestRelay::start().await;
@@ -425,11 +318,6 @@ async fn damaged_changes_are_refused_and_everyone_else_syncs() {
     let _ = text;
 }
 
-async fn still_syncs(phone: &mut Phone, doc: DocumentId) {
-    assert!(phone.record(doc, "still here").await);
-    phone.settle(&[doc], WAIT).await.unwrap();
-}
-
 /// A compressed change that inflates to far more than its size is refused
 /// before it is inflated past the limit.
 #[tokio::test]
@@ -469,124 +357,6 @@ async fn a_change_that_inflates_to_far_more_than_its_size_is_refused() {
     );
     assert_eq!(code, 1002);
     assert_eq!(relay.state.metrics.sync_refused.get("too_large"), 1);
-    assert_eq!(healthz(&relay).await.0, 200);
-}
-
-/// One device registering new documents without end: the relay takes its
-/// quota's worth, then closes the socket saying why, and the honest phone
-/// beside it never notices.
-#[tokio::test]
-async fn ten_thousand_new_documents_from_one_device_stop_at_its_quota() {
-    let relay = TestRelay::with(
-        Limits {
-            messages_per_second: 100_000.0,
-            message_burst: 100_000.0,
-            ..Limits::default()
-        },
-        linli_server::quota::Quotas {
-            documents_per_device: 2_000,
-            ..Default::default()
-        },
-        |s| s,
-    )
-    .await;
-    let honest = relay.member(Role::Volunteer, None);
-    let hostile = relay.member(Role::Volunteer, None);
-    let doc = document_named("a round beside the flood");
-    let mut phone = Phone::new("honest");
-    phone.connect(&relay.sync_url(&honest.token)).await.unwrap();
-    phone.create(doc, "start").await;
-    phone.settle(&[doc], WAIT).await.unwrap();
-
-    let ws = joined(&relay, &hostile.token, "flood").await;
-    // It reads what the relay says (a client that does not read is dropped
-    // as too slow, which is not what this test is about).
-    let (mut sink, mut stream) = ws.split();
-    let reader = tokio::spawn(async move {
-        let mut errors = Vec::new();
-        loop {
-            match tokio::time::timeout(Duration::from_secs(60), stream.next()).await {
-                Ok(Some(Ok(tungstenite::Message::Binary(b)))) => {
-                    if let Ok(Message::Error { message, .. }) = Message::decode(&b) {
-                        errors.push(message);
-                    }
-                }
-                Ok(Some(Ok(tungstenite::Message::Close(f)))) => {
-                    return (errors, f.map_or(0, |f| u16::from(f.code)));
-                }
-                Ok(Some(Ok(_))) => {}
-                _ => return (errors, 0),
-            }
-        }
-    });
-    let mut sent = 0;
-    for i in 0..10_000 {
-        let frame = sync_frame("flood", document_named(&format!("flood {i}")), vec![]);
-        if sink.send(bin(frame)).await.is_err() {
-            break;
-        }
-        sent += 1;
-    }
-    let (errors, code) = reader.await.unwrap();
-    assert_eq!(code, 4429, "closed for the quota after {sent} sent");
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("registered 2000 documents")),
-        "{errors:?}"
-    );
-    // Its own volunteer document counts too.
-    assert_eq!(
-        relay.storage.documents_created_by(&hostile.device).unwrap(),
-        2_000
-    );
-    assert!(relay.state.metrics.quota_refusals.get("documents") >= 1);
-    still_syncs(&mut phone, doc).await;
-    assert_eq!(healthz(&relay).await.0, 200);
-}
-
-/// Five hundred sockets from one address without a token: the first few
-/// are told 401, the rest 429, and phones with tokens (from the same
-/// address) connect and sync throughout.
-#[tokio::test]
-async fn five_hundred_tokenless_sockets_from_one_address_are_turned_away() {
-    let relay = TestRelay::start().await;
-    let honest = relay.member(Role::Volunteer, None);
-    let doc = document_named("a round beside the knocking");
-    let mut phone = Phone::new("honest");
-    phone.connect(&relay.sync_url(&honest.token)).await.unwrap();
-    phone.create(doc, "start").await;
-    phone.settle(&[doc], WAIT).await.unwrap();
-
-    let url = relay.sync_url("").replace("token=", "t=");
-    let mut statuses = std::collections::BTreeMap::new();
-    for _ in 0..500 {
-        match tokio_tungstenite::connect_async(&url).await {
-            Err(tungstenite::Error::Http(r)) => {
-                *statuses.entry(r.status().as_u16()).or_insert(0) += 1;
-            }
-            other => panic!("a tokenless socket was let in: {:?}", other.map(|_| ())),
-        }
-    }
-    let allowance = linli_server::quota::Quotas::default().anonymous_upgrades_per_minute;
-    assert_eq!(
-        statuses.get(&401),
-        Some(&(allowance as i32)),
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.get(&429),
-        Some(&(500 - allowance as i32)),
-        "{statuses:?}"
-    );
-    assert!(relay.state.metrics.quota_refusals.get("anonymous_upgrades") > 400);
-    // A phone with a token, from the same address, still gets in.
-    let mut second = Phone::new("honest again");
-    second
-        .connect(&relay.sync_url(&honest.token))
-        .await
-        .unwrap();
-    still_syncs(&mut phone, doc).await;
     assert_eq!(healthz(&relay).await.0, 200);
 }
 

@@ -96,9 +96,12 @@ impl Storage for Faulty {
         if let Some(d) = &device
             && self.faults.revoke_after_auth.swap(false, SeqCst)
         {
-            // Revoked between the token check and the socket joining the hub.
+            // Revoked between the token check and the socket joining the
+            // hub; the socket joins after the hub's next look at
+            // revocations (every 2 s), which finds no socket of the device.
             self.inner
                 .revoke_device(&d.id, linli_server::secret::now_millis())?;
+            std::thread::sleep(std::time::Duration::from_millis(2_500));
         }
         Ok(device)
     }

@@ -6,6 +6,7 @@
 pub mod faulty;
 pub mod postgres;
 pub mod process;
+pub mod raw;
 
 use std::sync::Arc;
 
