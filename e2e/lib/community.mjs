@@ -60,8 +60,13 @@ export async function planRound(page, { building, title, doors, volunteers }) {
   }
   await page.locator("#round-title").fill(title);
   await page.locator("#round-stops").fill(doors.join("\n"));
+  // The list is drawn again whenever the community document changes (a
+  // volunteer's introduction arriving); a tick always shows what is chosen.
   for (const v of volunteers) {
     await page.locator(".choice", { hasText: v }).locator("input").check();
+  }
+  for (const v of volunteers) {
+    await page.locator(".choice", { hasText: v }).locator("input:checked").waitFor({ timeout: 5_000 });
   }
   await page.locator("[data-action=create-round]").click();
   await page.locator("[data-round-title]", { hasText: title }).waitFor();

@@ -261,6 +261,8 @@ describe("offline-first core", () => {
       await openRound(a.page, "退出前");
       await a.context.setOffline(true);
       await record(a.page, "7单元 101", "delivered");
+      // Kept on the phone (the status counts it) before the page is reloaded.
+      await a.page.locator('.sync-status[data-unsynced="1"]').waitFor();
       await a.page.goto(new URL("/device", a.page.url()).href);
       await a.page.locator('.doc-sync[data-doc-state="unsynced"]').waitFor();
       await screenshot(a.page, "device-unsynced-zh");

@@ -489,9 +489,11 @@ pub fn NewRound() -> impl IntoView {
                         list.into_iter()
                             .map(|(id, name)| {
                                 let for_toggle = id.clone();
+                                let is_chosen = id.clone();
                                 view! {
                                     <label class="choice">
                                         <input type="checkbox" name="volunteer" value=id.clone()
+                                            prop:checked=move || chosen.with(|c| c.contains(&is_chosen))
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
                                                 chosen.update(|c| {
