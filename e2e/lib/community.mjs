@@ -61,9 +61,20 @@ export async function planRound(page, { building, title, doors, volunteers }) {
   await page.locator("#round-title").fill(title);
   await page.locator("#round-stops").fill(doors.join("\n"));
   // The list is drawn again whenever the community document changes (a
-  // volunteer's introduction arriving); a tick always shows what is chosen.
+  // volunteer's introduction arriving); a tap that lands on a row as it is
+  // replaced is lost, as it would be for a person, who taps again: the tick
+  // shows what is chosen.
   for (const v of volunteers) {
-    await page.locator(".choice", { hasText: v }).locator("input").check();
+    const row = page.locator(".choice", { hasText: v });
+    for (let attempt = 0; ; attempt++) {
+      await row.locator("input").check();
+      try {
+        await row.locator("input:checked").waitFor({ timeout: 1_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+      }
+    }
   }
   for (const v of volunteers) {
     await page.locator(".choice", { hasText: v }).locator("input:checked").waitFor({ timeout: 5_000 });
