@@ -122,7 +122,9 @@ describe("app shell", () => {
           })
         );
         await reg.update();
-        await activated;
+        // A worker that never activates fails the test instead of hanging it.
+        const late = new Promise((_, reject) => setTimeout(() => reject(new Error("the new worker did not activate in 60 s")), 60_000));
+        await Promise.race([activated, late]);
         return caches.keys();
       });
       const shells = after.filter((n) => n.startsWith("linli-shell-"));
