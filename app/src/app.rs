@@ -12,7 +12,7 @@ use crate::pages::{
     ReportsPage, TrainingPage,
 };
 use crate::{
-    boot::Boot,
+    context::{Boot, use_repo},
     browser,
     components::{Banners, ConnectionStatus, LanguageSwitch, StorageStatus, SyncStatus},
     i18n::*,
@@ -34,7 +34,7 @@ pub fn App(boot: Boot) -> impl IntoView {
     provide_context(browser::online::watch());
     if let Boot::Joined(repo) = &boot {
         // One reading of the community for every screen.
-        crate::reading::community(repo);
+        crate::documents::community(repo);
     }
     provide_context(boot);
     view! {
@@ -43,21 +43,6 @@ pub fn App(boot: Boot) -> impl IntoView {
                 <Frame />
             </Router>
         </I18nContextProvider>
-    }
-}
-
-/// The document named by the route's `:id` (None when it is not an id).
-pub fn document_param() -> Option<linli_shared::sync::document_id::DocumentId> {
-    leptos_router::hooks::use_params_map()
-        .with_untracked(|p| p.get("id"))
-        .and_then(|s| s.parse().ok())
-}
-
-/// The repo of a joined phone, for screens that need it.
-pub fn use_repo() -> Option<crate::repo::Repo> {
-    match use_context::<Boot>() {
-        Some(Boot::Joined(repo)) => Some(repo),
-        _ => None,
     }
 }
 

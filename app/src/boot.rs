@@ -1,23 +1,14 @@
-//! What the app knows before its first screen: the store, whether this phone
-//! has joined a community, and (if so) every document read from the store.
+//! What the app does before its first screen: opens the store, finds whether
+//! this phone has joined a community, and if so reads every document from the
+//! store and starts the features that follow them.
 
 use crate::{
+    context::Boot,
+    features::{self, introduce::INTRODUCE},
     repo::Repo,
     session::Session,
-    store::{self, Store, StoreError},
+    store::{self, Store},
 };
-
-/// Set at joining, cleared once the person is on the community's roster.
-pub const INTRODUCE: &str = "introduce";
-
-#[derive(Clone, Debug)]
-pub enum Boot {
-    /// A new phone (or one that left): the welcome and join screens.
-    NotJoined(Store),
-    Joined(Repo),
-    /// IndexedDB refused to open (private mode, storage disabled, disk full).
-    NoStore(StoreError),
-}
 
 pub async fn boot() -> Boot {
     let store = match Store::open(store::DATABASE).await {
@@ -31,8 +22,11 @@ pub async fn boot() -> Boot {
     };
     let introduce = matches!(store.get_meta(INTRODUCE).await, Ok(Some(_)));
     crate::mark("linli:store-open");
-    match Repo::start(store, session, introduce).await {
-        Ok(repo) => Boot::Joined(repo),
+    match Repo::start(store, session).await {
+        Ok(repo) => {
+            features::start(&repo, introduce);
+            Boot::Joined(repo)
+        }
         Err(e) => Boot::NoStore(e),
     }
 }

@@ -22,24 +22,22 @@ mod locales {
 }
 pub use locales::i18n;
 
+pub mod actions;
 pub mod api;
 pub mod app;
 pub mod boot;
 pub mod browser;
 pub mod components;
-pub mod files;
+pub mod context;
+pub mod documents;
+pub mod features;
 pub mod labels;
-pub mod listed;
-pub mod overview;
 pub mod pages;
-pub mod read_ahead;
-pub mod reading;
 pub mod refusals;
 pub mod repo;
 pub mod session;
 pub mod store;
-pub mod team;
-pub mod welfare_needs;
+pub mod text;
 
 /// Entry point: reads the store, then replaces the loading splash with the app.
 pub fn start() {

@@ -2,7 +2,7 @@
 //! the store's meta records (never in the URL, never logged).
 
 use linli_shared::{
-    model::{Actor, Role},
+    model::{Actor, Role, community::RosterEntry},
     sync::{document_id::DocumentId, scope::Member},
 };
 use serde::{Deserialize, Serialize};
@@ -63,5 +63,37 @@ impl Session {
     /// This person's own volunteer document.
     pub fn volunteer_document(&self) -> DocumentId {
         DocumentId::for_volunteer(&self.community, &self.device)
+    }
+
+    /// Whether this device may hold the volunteer document of a roster
+    /// entry. Staff hold every volunteer on the roster; a building lead the
+    /// volunteers of their building (who they schedule); a volunteer only
+    /// their own. The relay enforces the same through the document's scope.
+    pub fn may_hold(&self, person: &str, entry: &RosterEntry) -> bool {
+        if entry.role != Role::Volunteer {
+            return false;
+        }
+        match self.role {
+            Role::Staff => true,
+            Role::Lead => entry.building.is_some() && entry.building == self.building,
+            Role::Volunteer => person == self.device,
+        }
+    }
+
+    /// The volunteers (roster id, document) this device holds, from the roster.
+    pub fn volunteer_documents<'a>(
+        &self,
+        roster: impl IntoIterator<Item = (&'a String, &'a RosterEntry)>,
+    ) -> Vec<(String, DocumentId)> {
+        roster
+            .into_iter()
+            .filter(|(person, entry)| self.may_hold(person, entry))
+            .map(|(person, _)| {
+                (
+                    person.clone(),
+                    DocumentId::for_volunteer(&self.community, person),
+                )
+            })
+            .collect()
     }
 }

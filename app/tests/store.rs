@@ -255,43 +255,6 @@ fn the_export_encodes_bytes_as_standard_base64() {
 }
 
 #[wasm_bindgen_test]
-fn doors_are_read_from_lines() {
-    use linli_app::pages::parse_stops;
-    let stops = parse_stops("3单元 502：米 油\n\n  3单元 601 \n北门");
-    assert_eq!(stops.len(), 3);
-    assert_eq!(stops[0].label, "3单元 502");
-    assert_eq!(stops[0].unit, "3单元");
-    assert_eq!(stops[0].floor, 5);
-    assert_eq!(stops[0].items, vec!["米", "油"]);
-    assert_eq!(stops[1].floor, 6);
-    assert_eq!(stops[2].unit, "");
-    assert!(stops[2].items.is_empty());
-}
-
-#[wasm_bindgen_test]
-fn points_carry_their_times_a_day() {
-    use linli_app::pages::{floor_of, parse_points};
-    let points = parse_points("电梯厅 ×3\n楼梯间*2\n\n垃圾投放点 4次\n单元门", 2);
-    let got: Vec<(&str, i64)> = points
-        .iter()
-        .map(|p| (p.label.as_str(), p.times_per_day))
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            ("电梯厅", 3),
-            ("楼梯间", 2),
-            ("垃圾投放点", 4),
-            ("单元门", 2)
-        ]
-    );
-    assert_eq!(parse_points("北门 ×99", 1)[0].times_per_day, 12, "capped");
-    assert_eq!(floor_of("502"), 5);
-    assert_eq!(floor_of("1201"), 12);
-    assert_eq!(floor_of("B1"), 0);
-}
-
-#[wasm_bindgen_test]
 fn refusals_name_what_is_missing() {
     use linli_app::refusals::explain;
     use linli_shared::model::ModelError;

@@ -1,5 +1,8 @@
-//! Browser facts the UI follows, each read in exactly one place.
+//! The browser, each part reached in exactly one place: the facts the UI
+//! follows (online state, persistent storage), the camera, and files handed
+//! in and out.
 
 pub mod camera;
+pub mod files;
 pub mod online;
 pub mod persistent_storage;

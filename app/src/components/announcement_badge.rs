@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::{app::use_repo, components::announcement_read::read_announcements, i18n::*, reading};
+use crate::{context::use_repo, components::announcement_read::read_announcements, i18n::*, documents};
 
 #[component]
 pub fn UnreadAnnouncements() -> impl IntoView {
@@ -11,7 +11,7 @@ pub fn UnreadAnnouncements() -> impl IntoView {
     let Some(repo) = use_repo() else {
         return ().into_any();
     };
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let read = read_announcements(&repo);
     let unread = Memo::new(move |_| {
         if !read.loaded.get() {

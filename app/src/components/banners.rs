@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    app::use_repo,
+    context::use_repo,
     i18n::*,
     repo::{Link, Refusal},
 };

@@ -11,14 +11,15 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{app::use_repo, components::time::clock_time, i18n::*, labels, reading};
+use crate::{
+    actions,context::use_repo, components::time::clock_time, i18n::*, labels, documents};
 
 #[component]
 pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let round = reading::round(&repo, id);
-    let community = reading::community(&repo);
+    let round = documents::round(&repo, id);
+    let community = documents::community(&repo);
     let me = repo.session().device;
     let direction = RwSignal::new(Outcome::Entry);
     let people = RwSignal::new("1".to_owned());
@@ -44,9 +45,8 @@ pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
                 code_checked: Some(code_checked.get_untracked()),
                 ..Details::default()
             };
-            let failed = t_string!(i18n, action_failed).to_string();
             let o = direction.get_untracked();
-            let result = crate::pages::record_outcome(&repo, &id, "", o, &details, &failed);
+            let result = actions::round::record(&repo, &id, "", o, &details);
             if result.is_none() {
                 people.set("1".to_owned());
                 reason.set(String::new());
@@ -59,12 +59,7 @@ pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
     let undo = {
         let repo = repo.clone();
         move |event: String| {
-            error.set(crate::pages::undo_record(
-                &repo,
-                &id,
-                &event,
-                t_string!(i18n, action_failed),
-            ))
+            error.set(actions::round::undo(&repo, &id, &event))
         }
     };
     let totals = move || round.with(|r| r.as_ref().map(|r| r.summary()));
@@ -98,7 +93,7 @@ pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
                         <strong>{labels::outcome(e.outcome, en)} " " {crate::fill(t_string!(i18n, checkpoint_people_n), &[("n", e.people.max(1).to_string())])}</strong>
                         {(!flags.is_empty()).then(|| view! { <span class="flag">{flags}</span> })}
                         {(!e.note.is_empty()).then(|| view! { <span class="muted">{e.note.clone()}</span> })}
-                        <span class="muted">{reading::person_name(c.as_ref(), &e.by)}</span>
+                        <span class="muted">{documents::person_name(c.as_ref(), &e.by)}</span>
                         {mine.map(|ev| view! { <button class="button button-quiet" type="button" data-action="undo" on:click=move |_| undo(ev.clone())>{t!(i18n, action_undo)}</button> })}
                     </li>
                 }

@@ -11,7 +11,8 @@ use linli_shared::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::{app::use_repo, files, i18n::*, labels, reading};
+use crate::{
+    actions,context::use_repo, browser::files, i18n::*, labels, documents};
 
 /// Reads a chosen file by its content: a workbook, UTF-8 CSV, or the GBK CSV
 /// that Excel saves on Chinese Windows (decoded by the browser).
@@ -46,11 +47,11 @@ enum Stage {
 pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let stage = RwSignal::new(Stage::Idle);
     let file_name = move || {
         community
-            .with(|c| reading::building_name(c.as_ref(), &building))
+            .with(|c| documents::building_name(c.as_ref(), &building))
             .replace(['/', '\\', ' '], "-")
     };
     let template = move |xlsx: bool| {
@@ -85,7 +86,7 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
                 return;
             };
             let day = community
-                .with_untracked(|c| reading::today(c.as_ref()))
+                .with_untracked(|c| documents::today(c.as_ref()))
                 .iso();
             let name = format!("{}-台账-{day}", file_name());
             let _ = if xlsx {
@@ -134,7 +135,7 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
             let Some(id) = ledger_id.get_untracked() else {
                 return;
             };
-            let at = reading::now();
+            let at = documents::now();
             let en = labels::english_untracked();
             let mut problems = None;
             let result = repo.change(&id, |d, actor| {
@@ -150,7 +151,7 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
                 (Ok(n), _) => Stage::Done(n),
                 (Err(_), Some(lines)) => Stage::Problems(lines),
                 (Err(e), None) => {
-                    Stage::Problems(vec![format!("{} ({e})", t_string!(i18n, action_failed))])
+                    Stage::Problems(vec![actions::said(&e)])
                 }
             });
         }

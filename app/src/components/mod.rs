@@ -19,6 +19,7 @@ mod round_list;
 mod round_summary;
 pub mod schedule_form;
 pub mod shift_card;
+pub mod staff_or_lead;
 mod storage_status;
 mod sync_status;
 mod team_links;

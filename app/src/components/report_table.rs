@@ -5,14 +5,28 @@
 use leptos::prelude::*;
 use linli_shared::table::{self, Rows};
 
-use crate::{files, i18n::*};
+use crate::{browser::files, i18n::*};
 
-/// The rows as a table: the first row is the header; a last row starting
-/// with 合计 is the total line.
+/// The rows as a table: the first row is the header; with `total`, the last
+/// row is the total line.
 #[component]
-pub fn ReportTable(rows: Signal<Rows>, #[prop(into)] report: String) -> impl IntoView {
+pub fn ReportTable(
+    rows: Signal<Rows>,
+    #[prop(into)] report: String,
+    #[prop(optional)] total: bool,
+) -> impl IntoView {
     let header = move || rows.with(|r| r.first().cloned().unwrap_or_default());
-    let body = move || rows.with(|r| r.iter().skip(1).cloned().enumerate().collect::<Vec<_>>());
+    let body = move || {
+        rows.with(|r| {
+            let last = r.len().saturating_sub(2);
+            r.iter()
+                .skip(1)
+                .cloned()
+                .enumerate()
+                .map(|(i, row)| (i, total && i == last, row))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <div class="report-scroll">
             <table class="sheet-table report-table" data-report=report>
@@ -22,9 +36,8 @@ pub fn ReportTable(rows: Signal<Rows>, #[prop(into)] report: String) -> impl Int
                 <tbody>
                     <For
                         each=body
-                        key=|(i, row)| (*i, row.clone())
-                        children=|(_, row)| {
-                            let total = row.first().is_some_and(|c| c == "合计");
+                        key=|(i, total, row)| (*i, *total, row.clone())
+                        children=|(_, total, row)| {
                             view! {
                                 <tr class:total=total>
                                     {row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use linli_shared::model::{doc::DocKind, round};
 
-use crate::{app::use_repo, i18n::*, reading};
+use crate::{context::use_repo, i18n::*, documents};
 
 #[component]
 pub fn RoundList(
@@ -14,8 +14,8 @@ pub fn RoundList(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
-    let rounds = reading::listings(community, &repo, DocKind::Round);
+    let community = documents::community(&repo);
+    let rounds = documents::listings(community, &repo, DocKind::Round);
     let repo = StoredValue::new(repo);
     let shown = Memo::new(move |_| {
         rounds
@@ -55,7 +55,7 @@ pub fn RoundList(
                         let duplicates = move || summary.with(|s| s.as_ref().map_or(0, |s| s.duplicates));
                         let building = community
                             .with_untracked(|c| {
-                                reading::building_name(c.as_ref(), listing.building.as_deref().unwrap_or(""))
+                                documents::building_name(c.as_ref(), listing.building.as_deref().unwrap_or(""))
                             });
                         view! {
                             <li>

@@ -19,7 +19,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{app::use_repo, i18n::*, labels, reading, refusals};
+use crate::{context::use_repo, i18n::*, labels, documents, refusals};
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -89,7 +89,7 @@ enum Problem {
 pub fn ScheduleForm(document: DocumentId) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let post = RwSignal::new(String::new());
     let date = RwSignal::new(String::new());
     let start = RwSignal::new(String::new());
@@ -100,7 +100,7 @@ pub fn ScheduleForm(document: DocumentId) -> impl IntoView {
     // Today, once the community (and its time zone) is known.
     Effect::new(move |_| {
         if date.get_untracked().is_empty() {
-            let today = community.with(|c| reading::today(c.as_ref()));
+            let today = community.with(|c| documents::today(c.as_ref()));
             date.set(today.iso());
         }
     });
@@ -178,7 +178,7 @@ pub fn ScheduleForm(document: DocumentId) -> impl IntoView {
         };
         let (from, to) = shift_times(day, s, e, offset);
         let post_id = post.get_untracked();
-        let at = reading::now();
+        let at = documents::now();
         match repo.change(&document, |d, actor| {
             scheduling::schedule(d, &c, actor, at, &post_id, from, to)
         }) {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::{app::use_repo, components::time::clock_time, i18n::*, repo::Link};
+use crate::{context::use_repo, components::time::clock_time, i18n::*, repo::Link};
 
 #[component]
 pub fn SyncStatus() -> impl IntoView {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use linli_shared::model::Role;
 
-use crate::{app::use_repo, i18n::*};
+use crate::{context::use_repo, i18n::*};
 
 #[component]
 pub fn TeamLinks() -> impl IntoView {

@@ -13,13 +13,14 @@ use linli_shared::model::{
 };
 
 use crate::{
-    app::use_repo,
+    actions,
+    context::use_repo,
     components::{
         announcement_read::{ReadAnnouncements, read_announcements},
         time::clock_time,
     },
     i18n::*,
-    reading,
+    documents,
     repo::Repo,
 };
 
@@ -30,7 +31,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
         return view! { <p>{t!(i18n, not_joined_short)}</p> }.into_any();
     };
     let staff = repo.session().role == Role::Staff;
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let read = read_announcements(&repo);
     let announcements = Memo::new(move |_| {
         community.with(|c| {
@@ -101,7 +102,7 @@ fn AnnouncementItem(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let Announcement {
         id,
         title,
@@ -110,7 +111,7 @@ fn AnnouncementItem(
         at,
         ..
     } = announcement;
-    let who = move || community.with(|c| reading::person_name(c.as_ref(), &by));
+    let who = move || community.with(|c| documents::person_name(c.as_ref(), &by));
     let is_open = {
         let id = id.clone();
         Signal::derive(move || open.with(|o| o.contains(&id)))
@@ -200,7 +201,7 @@ fn AnnouncementForm(repo: Repo, read: ReadAnnouncements) -> impl IntoView {
         if t.trim().is_empty() || b.trim().is_empty() {
             return;
         }
-        let at = reading::now();
+        let at = documents::now();
         let community_doc = repo.session().community_document();
         match repo.change(&community_doc, |d, actor| {
             community::announce(d, actor, at, &t, &b)
@@ -215,7 +216,7 @@ fn AnnouncementForm(repo: Repo, read: ReadAnnouncements) -> impl IntoView {
             Err(ModelError::Missing(_)) => {
                 error.set(Some(t_string!(i18n, ann_error_not_here).to_string()))
             }
-            Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+            Err(e) => error.set(Some(actions::said(&e))),
         }
     };
     view! {

@@ -24,7 +24,8 @@ use linli_shared::{
     sync::{document_id::DocumentId, scope::Scope},
 };
 
-use crate::{app::use_repo, components::time::clock_time, i18n::*, reading, repo::Repo};
+use crate::{
+    actions,context::use_repo, components::time::clock_time, i18n::*, documents, repo::Repo};
 
 /// The casebooks this phone may see, oldest listing first (the first is the
 /// one new follow-ups go to).
@@ -37,7 +38,7 @@ fn create_casebook(repo: &Repo, title: &str) -> Result<DocumentId, ModelError> {
     if !repo.has(&community_doc) {
         return Err(ModelError::Missing("the community document"));
     }
-    let at = reading::now();
+    let at = documents::now();
     let actor = repo.session().actor();
     let doc = casebook::create(&actor, at)?;
     let listing = Listing {
@@ -52,7 +53,7 @@ fn create_casebook(repo: &Repo, title: &str) -> Result<DocumentId, ModelError> {
         by: String::new(),
         at,
     };
-    crate::listed::start(repo, doc, listing)
+    actions::listed::start(repo, doc, listing)
 }
 
 /// Gives the casebooks to exactly these volunteers' devices (and staff): the
@@ -62,7 +63,7 @@ fn set_qualified(
     books: &[(DocumentId, Listing)],
     devices: Vec<String>,
 ) -> Result<(), ModelError> {
-    let at = reading::now();
+    let at = documents::now();
     let scope = Scope::Members {
         building: None,
         devices,
@@ -73,7 +74,7 @@ fn set_qualified(
             scope: scope.clone(),
             ..listing.clone()
         };
-        crate::listed::relist(repo, id, at, listing)?;
+        actions::listed::relist(repo, id, at, listing)?;
     }
     Ok(())
 }
@@ -130,8 +131,8 @@ pub fn CasebookPage() -> impl IntoView {
         .into_any();
     }
     let staff = role == Role::Staff;
-    let community = reading::community(&repo);
-    let listed = reading::listings(community, &repo, DocKind::Casebook);
+    let community = documents::community(&repo);
+    let listed = documents::listings(community, &repo, DocKind::Casebook);
     let books: Books = Memo::new(move |_| {
         let mut b = listed.get();
         b.sort_by_key(|(id, l)| (l.at, id.to_string()));
@@ -227,7 +228,7 @@ fn StartCasebook(repo: Repo, community: Memo<Option<Community>>) -> impl IntoVie
         Err(ModelError::Missing(_)) => {
             error.set(Some(t_string!(i18n, community_not_here).to_string()))
         }
-        Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+        Err(e) => error.set(Some(actions::said(&e))),
     };
     view! {
         <section class="card" data-casebook="none">
@@ -255,7 +256,7 @@ fn FollowupForm(
     community: Memo<Option<Community>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
+    let buildings = move || community.with(|c| documents::buildings(c.as_ref()));
     let building = RwSignal::new(repo.session().building.unwrap_or_default());
     let door = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
@@ -295,7 +296,7 @@ fn FollowupForm(
             error.set(Some(t_string!(i18n, case_error_building).to_string()));
             return;
         }
-        let at = reading::now();
+        let at = documents::now();
         // The relay gave this casebook to this device, so its scope admits it:
         // for a volunteer that is staff's qualification.
         let result = repo.change(&target, |doc, actor| {
@@ -316,7 +317,7 @@ fn FollowupForm(
                 error.set(Some(t_string!(i18n, case_waiting).to_string()))
             }
             // The error names no content: the model's messages never quote it.
-            Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+            Err(e) => error.set(Some(actions::said(&e))),
         }
     };
     view! {
@@ -398,7 +399,7 @@ fn FollowupList(
         groups
             .into_iter()
             .map(|((building, door), list)| {
-                let name = reading::building_name(c.as_ref(), &building);
+                let name = documents::building_name(c.as_ref(), &building);
                 let heading = if door.is_empty() {
                     name
                 } else {
@@ -407,7 +408,7 @@ fn FollowupList(
                 let items = list
                     .into_iter()
                     .map(|f| {
-                        let who = reading::person_name(c.as_ref(), &f.by);
+                        let who = documents::person_name(c.as_ref(), &f.by);
                         let when = clock_time(f.at as f64);
                         let next = (!f.next_step.is_empty()).then(|| {
                             view! {
@@ -481,7 +482,7 @@ fn QualifiedVolunteers(
             }
             Err(e) => {
                 saved.set(false);
-                error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed))));
+                error.set(Some(actions::said(&e)));
             }
         }
     };

@@ -16,14 +16,15 @@ use linli_shared::model::{
 use linli_shared::sync::document_id::DocumentId;
 
 use crate::{
-    app::use_repo,
+    context::use_repo,
     components::{
         charts::{Bar, BarChart, Part, TrendChart, TrendDay},
         day_picker::{self, DayPicker},
         time::clock_time,
     },
     i18n::*,
-    labels, overview, reading,
+    documents::{self, overview},
+    labels,
 };
 
 /// How often "now" moves on (on duty, service so far, overdue).
@@ -68,21 +69,21 @@ fn share(done: usize, of: usize) -> Option<f64> {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let repo = match super::staff_or_lead::admitted(move || t_string!(i18n, dash_title).to_string())
+    let repo = match crate::components::staff_or_lead::admitted(move || t_string!(i18n, dash_title).to_string())
     {
         Ok(repo) => repo,
         Err(refused) => return refused,
     };
-    let community = reading::community(&repo);
-    let team = reading::team(&repo, community);
-    let now = RwSignal::new(reading::now());
+    let community = documents::community(&repo);
+    let team = documents::team(&repo, community);
+    let now = RwSignal::new(documents::now());
     if let Ok(h) = set_interval_with_handle(
-        move || now.set(reading::now()),
+        move || now.set(documents::now()),
         std::time::Duration::from_millis(REFRESH_MS.into()),
     ) {
         on_cleanup(move || h.clear());
     }
-    let today = move || community.with(|c| reading::today(c.as_ref()));
+    let today = move || community.with(|c| documents::today(c.as_ref()));
     let day = RwSignal::new(day_picker::asked().unwrap_or_else(today));
     let data = overview::follow(&repo, community, team, day.into(), now.into());
     let o = Memo::new(move |_| data.with(|d| d.as_ref().map(|(o, _)| o.clone())));

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use linli_shared::{model::Role, sync::document_id::DocumentId};
 
 use crate::{
-    app::use_repo,
+    context::use_repo,
     components::{last_sync_text, time::clock_time},
     i18n::*,
-    reading,
+    documents,
     repo::{Link, tabs},
 };
 
@@ -25,7 +25,7 @@ pub fn DevicePage() -> impl IntoView {
     };
     let session = repo.session();
     let s = repo.signals;
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let role = match session.role {
         Role::Staff => t_string!(i18n, role_staff_name),
         Role::Lead => t_string!(i18n, role_lead_name),

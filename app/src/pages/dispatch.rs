@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use linli_shared::{
     model::{
         ModelError, Role,
-        civil::{self, Day, MINUTE, Millis},
+        civil::{Day, MINUTE, Millis},
         community::Community,
         on_duty, scheduling,
         volunteer::Volunteer,
@@ -25,35 +25,17 @@ use linli_shared::{
 };
 
 use crate::{
-    app::use_repo,
+    text::{Said, when::local_time},
+    context::use_repo,
     components::last_sync_text,
     i18n::*,
-    labels, reading, refusals,
+    documents, labels,
     repo::{Link, Repo},
 };
 
 /// How often the board is recomputed while it is open (durations move on,
 /// shifts start and end).
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// A time as the community reads it: `14:05` on `today`, `05-01 14:05` on
-/// another day (community local time, not the phone's zone).
-pub(crate) fn local_time(at: Millis, offset: i64, today: Day) -> String {
-    let day = Day::of(at, offset);
-    let hm = civil::clock(at, offset);
-    if day == today {
-        hm
-    } else {
-        format!("{} {hm}", &day.iso()[5..])
-    }
-}
-
-/// `YYYY-MM-DD HH:MM` in the community's time.
-pub(crate) fn local_date_time(at: Millis, offset: i64) -> String {
-    let day = Day::of(at, offset);
-    let minute = (at - day.start(offset)) / MINUTE;
-    format!("{} {:02}:{:02}", day.iso(), minute / 60, minute % 60)
-}
 
 /// A duration for people: "2 小时 5 分" / "2 h 5 min".
 fn duration(ms: Millis, en: bool) -> String {
@@ -99,7 +81,7 @@ fn groups(team: &[Volunteer], community: &Community, now: Millis, en: bool) -> V
         Line {
             volunteer: id.to_owned(),
             name: v.map_or_else(
-                || reading::person_name(Some(community), id),
+                || documents::person_name(Some(community), id),
                 |v| v.profile.name.clone(),
             ),
             phone: v.map(|v| v.profile.phone.clone()).unwrap_or_default(),
@@ -123,7 +105,7 @@ fn groups(team: &[Volunteer], community: &Community, now: Millis, en: bool) -> V
                 },
                 building: found
                     .and_then(|p| p.building.as_deref())
-                    .map(|b| reading::building_name(Some(community), b)),
+                    .map(|b| documents::building_name(Some(community), b)),
                 on_duty: Vec::new(),
                 expected: Vec::new(),
             }
@@ -150,44 +132,6 @@ fn groups(team: &[Volunteer], community: &Community, now: Millis, en: bool) -> V
 
 fn pick(en: bool, zh: &str, english: &str) -> String {
     if en { english } else { zh }.to_owned()
-}
-
-/// A sentence kept in both languages and shown in the screen's, so a
-/// message stays right when the language is switched after it appeared.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Said {
-    zh: String,
-    en: String,
-}
-
-impl Said {
-    pub(crate) fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Said {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-
-    /// What a refused operation means, with "not on this phone yet" for a
-    /// document that has not arrived.
-    pub(crate) fn refusal(e: &ModelError) -> Self {
-        match e {
-            ModelError::Missing(_) => Said::new(
-                "资料还没有同步到这台手机，请联网同步后再试。",
-                "This has not reached this phone yet; try again after the next sync.",
-            ),
-            e => Said::new(refusals::explain(e, false), refusals::explain(e, true)),
-        }
-    }
-
-    /// In the screen's language (tracked).
-    pub(crate) fn text(&self) -> String {
-        if labels::english() {
-            self.en.clone()
-        } else {
-            self.zh.clone()
-        }
-    }
 }
 
 /// What stopped a reassignment.
@@ -225,14 +169,14 @@ pub fn DispatchPage() -> impl IntoView {
         }
         .into_any();
     }
-    let community = reading::community(&repo);
-    let team = reading::team(&repo, community);
-    let clock = RwSignal::new(reading::now());
-    if let Ok(h) = set_interval_with_handle(move || clock.set(reading::now()), REFRESH) {
+    let community = documents::community(&repo);
+    let team = documents::team(&repo, community);
+    let clock = RwSignal::new(documents::now());
+    if let Ok(h) = set_interval_with_handle(move || clock.set(documents::now()), REFRESH) {
         on_cleanup(move || h.clear());
     }
     let board = Memo::new(move |_| {
-        let now = clock.get().max(reading::now());
+        let now = clock.get().max(documents::now());
         let en = labels::english();
         community.with(|c| {
             c.as_ref()
@@ -254,7 +198,7 @@ pub fn DispatchPage() -> impl IntoView {
         Memo::new(move |_| {
             let held = community.with(|c| {
                 c.as_ref()
-                    .map_or(0, |c| crate::team::documents(&session, &c.roster).len())
+                    .map_or(0, |c| session.volunteer_documents(&c.roster).len())
             });
             held.saturating_sub(team.with(Vec::len))
         })
@@ -417,7 +361,7 @@ fn BoardLine(
                 c.utc_offset_minutes
             })
     });
-    let today = Day::of(reading::now(), offset);
+    let today = Day::of(documents::now(), offset);
     let state = if since.is_some() {
         "on-duty"
     } else {
@@ -435,7 +379,7 @@ fn BoardLine(
         });
         match since {
             Some(t) => {
-                let how_long = duration(clock.get().max(reading::now()) - t, en);
+                let how_long = duration(clock.get().max(documents::now()) - t, en);
                 let mut text = crate::fill(
                     t_string!(i18n, dispatch_since),
                     &[
@@ -547,7 +491,7 @@ fn Reassign(
                         let place = p
                             .building
                             .as_deref()
-                            .map(|b| format!(" · {}", reading::building_name(Some(c), b)))
+                            .map(|b| format!(" · {}", documents::building_name(Some(c), b)))
                             .unwrap_or_default();
                         (
                             id.clone(),
@@ -589,7 +533,7 @@ fn Reassign(
                 return;
             };
             let doc = DocumentId::for_volunteer(&repo.session().community, &volunteer);
-            let at = reading::now();
+            let at = documents::now();
             match repo.change(&doc, |d, actor| {
                 scheduling::reassign(d, &c, actor, at, &shift, &m.post)
             }) {

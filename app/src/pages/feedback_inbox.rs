@@ -9,8 +9,8 @@ use linli_shared::model::{
     volunteer::{Feedback, FeedbackKind},
 };
 
-use super::dispatch::local_date_time;
-use crate::{app::use_repo, i18n::*, labels, reading};
+use crate::text::when::local_date_time;
+use crate::{context::use_repo, i18n::*, labels, documents};
 
 /// One note as shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,8 +36,8 @@ pub fn FeedbackInboxPage() -> impl IntoView {
         }
         .into_any();
     }
-    let community = reading::community(&repo);
-    let team = reading::team(&repo, community);
+    let community = documents::community(&repo);
+    let team = documents::team(&repo, community);
     let notes = Memo::new(move |_| {
         team.with(|t| {
             let mut v: Vec<Note> = t

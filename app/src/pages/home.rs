@@ -8,7 +8,7 @@ use super::{
     lead_home::LeadHome, recruit::RecruitPending, staff_home::StaffHome,
     volunteer_home::VolunteerHome, welcome::Welcome,
 };
-use crate::app::use_repo;
+use crate::context::use_repo;
 
 #[component]
 pub fn Home() -> impl IntoView {

@@ -20,9 +20,8 @@ use linli_shared::{
     table,
 };
 
-use super::dispatch::Said;
-use super::service_hours::file_part;
-use crate::{app::use_repo, files, i18n::*, labels, reading, repo::Repo};
+use crate::{browser::files::file_part, text::Said};
+use crate::{context::use_repo, browser::files, i18n::*, labels, documents, repo::Repo};
 
 /// The longest story the model takes.
 const STORY_MAX: usize = 1000;
@@ -41,7 +40,7 @@ fn roll(c: &Community) -> Vec<Honour> {
         .into_iter()
         .map(|r| Honour {
             id: r.id.clone(),
-            name: reading::person_name(Some(c), &r.person),
+            name: documents::person_name(Some(c), &r.person),
             story: r.story.clone(),
             day: Day::of(r.at, c.utc_offset_minutes).iso(),
         })
@@ -92,7 +91,7 @@ pub fn HonoursPage() -> impl IntoView {
     };
     let session = repo.session();
     let staff = session.role == Role::Staff && !session.pending;
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let honours = Memo::new(move |_| community.with(|c| c.as_ref().map(roll).unwrap_or_default()));
     let withdrawing = RwSignal::new(None::<String>);
     let message = RwSignal::new(None::<Note>);
@@ -101,7 +100,7 @@ pub fn HonoursPage() -> impl IntoView {
         let repo = repo.clone();
         move |id: String| {
             let doc = repo.session().community_document();
-            let at = reading::now();
+            let at = documents::now();
             match repo.change(&doc, |d, actor| {
                 community::withdraw_recognition(d, actor, at, &id)
             }) {
@@ -122,7 +121,7 @@ pub fn HonoursPage() -> impl IntoView {
         let (name, today) = community.with_untracked(|c| {
             (
                 c.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-                reading::today(c.as_ref()),
+                documents::today(c.as_ref()),
             )
         });
         let stem = format!("优秀志愿者-{}-{}", file_part(&name), today.iso());
@@ -296,7 +295,7 @@ fn RecogniseForm(
             return;
         }
         let doc = repo.session().community_document();
-        let at = reading::now();
+        let at = documents::now();
         match repo.change(&doc, |d, actor| community::recognise(d, actor, at, &p, &s)) {
             Ok(_) => {
                 person.set(String::new());
@@ -392,7 +391,7 @@ enum BackboneNote {
 #[component]
 fn Backbone(repo: Repo, community: Memo<Option<Community>>) -> impl IntoView {
     let i18n = use_i18n();
-    let team = reading::team(&repo, community);
+    let team = documents::team(&repo, community);
     let listed = Memo::new(move |_| {
         team.with(|t| {
             let mut v: Vec<Volunteer> = t.iter().filter(|v| v.profile.backbone).cloned().collect();
@@ -418,7 +417,7 @@ fn Backbone(repo: Repo, community: Memo<Option<Community>>) -> impl IntoView {
         move |volunteer: String, on: bool| {
             error.set(None);
             let doc = DocumentId::for_volunteer(&repo.session().community, &volunteer);
-            let at = reading::now();
+            let at = documents::now();
             match repo.change(&doc, |d, actor| volunteer::mark_backbone(d, actor, at, on)) {
                 Ok(()) => {
                     if on {
@@ -474,7 +473,7 @@ fn Backbone(repo: Repo, community: Memo<Option<Community>>) -> impl IntoView {
         let (name, today) = community.with_untracked(|c| {
             (
                 c.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-                reading::today(c.as_ref()),
+                documents::today(c.as_ref()),
             )
         });
         if files::download(

@@ -11,10 +11,11 @@ use linli_shared::model::{
 };
 
 use crate::{
-    app::use_repo,
+    actions,
+    context::use_repo,
     components::{HouseholdFields, HouseholdForm},
     i18n::*,
-    labels, reading,
+    labels, documents,
 };
 
 /// One change to the ledger, run by the page's `act`.
@@ -37,9 +38,9 @@ pub fn HouseholdPage() -> impl IntoView {
             p.get("household").unwrap_or_default(),
         )
     });
-    let community = reading::community(&repo);
-    let ledger_id = reading::ledger_of(&repo, community, building.clone());
-    let ledger = reading::ledger_doc(&repo, ledger_id);
+    let community = documents::community(&repo);
+    let ledger_id = documents::ledger_of(&repo, community, building.clone());
+    let ledger = documents::ledger_doc(&repo, ledger_id);
     let hid = household.clone();
     let current = Memo::new(move |_| {
         ledger.with(|l| l.as_ref().and_then(|l| l.households.get(&hid).cloned()))
@@ -117,9 +118,8 @@ pub fn HouseholdPage() -> impl IntoView {
                 saved.set(true);
                 return;
             }
-            let at = reading::now();
-            let failed = t_string!(i18n, action_failed).to_string();
-            match reading::apply(&repo, &id, &failed, |d, actor| {
+            let at = documents::now();
+            match actions::apply(&repo, &id, |d, actor| {
                 ledger::edit_household(d, actor, at, &household, &edit)
             }) {
                 Ok(()) => {
@@ -136,8 +136,7 @@ pub fn HouseholdPage() -> impl IntoView {
             let Some(id) = ledger_id.get_untracked() else {
                 return;
             };
-            let failed = t_string!(i18n, action_failed).to_string();
-            error.set(reading::apply(&repo, &id, &failed, op).err());
+            error.set(actions::apply(&repo, &id, op).err());
         }
     };
     let toggle_welfare = {
@@ -146,7 +145,7 @@ pub fn HouseholdPage() -> impl IntoView {
         move |_| {
             let on = !on_welfare.get_untracked();
             let household = household.clone();
-            let at = reading::now();
+            let at = documents::now();
             act(Box::new(move |d, actor| {
                 ledger::set_welfare(d, actor, at, &household, on)
             }));
@@ -160,7 +159,7 @@ pub fn HouseholdPage() -> impl IntoView {
             let archive = !archived.get_untracked();
             let household = household.clone();
             let why = reason.get_untracked();
-            let at = reading::now();
+            let at = documents::now();
             act(Box::new(move |d, actor| {
                 ledger::set_household_archived(d, actor, at, &household, archive, &why).map(|_| ())
             }));
@@ -191,7 +190,7 @@ pub fn HouseholdPage() -> impl IntoView {
     let need_action = {
         let act = act.clone();
         move |need: String, action: NeedAction| {
-            let at = reading::now();
+            let at = documents::now();
             act(Box::new(move |d, actor| {
                 ledger::set_need_status(d, actor, at, &need, action, "", "").map(|_| ())
             }));
@@ -215,7 +214,7 @@ pub fn HouseholdPage() -> impl IntoView {
                 return;
             }
             let household = household.clone();
-            let at = reading::now();
+            let at = documents::now();
             act(Box::new(move |d, actor| {
                 ledger::add_need(d, actor, at, &household, k, &text, u).map(|_| ())
             }));

@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use crate::{
     api::{self, ApiError},
-    app::use_repo,
+    context::use_repo,
     components::qr_code::QrCode,
     i18n::*,
-    reading,
+    documents,
 };
 
 #[derive(Deserialize)]
@@ -29,7 +29,7 @@ pub fn InvitePage() -> impl IntoView {
     if session.role != Role::Staff {
         return view! { <section class="card"><p class="error">{t!(i18n, invite_staff_only)}</p></section> }.into_any();
     }
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let role = RwSignal::new("volunteer".to_owned());
     let building = RwSignal::new(String::new());
     let uses = RwSignal::new("20".to_owned());
@@ -78,7 +78,7 @@ pub fn InvitePage() -> impl IntoView {
             }
         });
     };
-    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
+    let buildings = move || community.with(|c| documents::buildings(c.as_ref()));
     view! {
         <section class="card">
             <h1>{t!(i18n, invite_title)}</h1>

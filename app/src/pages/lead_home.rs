@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use linli_shared::model::doc::DocKind;
 
 use crate::{
-    app::use_repo,
+    context::use_repo,
     components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
     i18n::*,
-    reading,
+    documents,
 };
 
 #[component]
@@ -17,9 +17,9 @@ pub fn LeadHome() -> impl IntoView {
     let repo = use_repo().expect("joined");
     let session = repo.session();
     let building = session.building.clone().unwrap_or_default();
-    let community = reading::community(&repo);
-    crate::read_ahead::start(&repo);
-    let ledgers = reading::listings(community, &repo, DocKind::Ledger);
+    let community = documents::community(&repo);
+    crate::documents::read_ahead::start(&repo);
+    let ledgers = documents::listings(community, &repo, DocKind::Ledger);
     let ledger_id = {
         let building = building.clone();
         Memo::new(move |_| {
@@ -42,7 +42,7 @@ pub fn LeadHome() -> impl IntoView {
     };
     let name = {
         let building = building.clone();
-        move || community.with(|c| reading::building_name(c.as_ref(), &building))
+        move || community.with(|c| documents::building_name(c.as_ref(), &building))
     };
     view! {
         <section class="card">

@@ -13,10 +13,11 @@ use linli_shared::model::{
 };
 
 use crate::{
-    app::use_repo,
+    actions,
+    context::use_repo,
     components::{HouseholdFields, HouseholdForm, LedgerImport},
     i18n::*,
-    labels, reading,
+    labels, documents,
 };
 
 /// What the household list shows.
@@ -88,12 +89,12 @@ pub fn LedgerPage() -> impl IntoView {
         return view! { <p>{t!(i18n, not_joined_short)}</p> }.into_any();
     };
     let building = use_params_map().with_untracked(|p| p.get("building").unwrap_or_default());
-    let community = reading::community(&repo);
-    let ledger_id = reading::ledger_of(&repo, community, building.clone());
-    let ledger = reading::ledger_doc(&repo, ledger_id);
+    let community = documents::community(&repo);
+    let ledger_id = documents::ledger_of(&repo, community, building.clone());
+    let ledger = documents::ledger_doc(&repo, ledger_id);
     let name = {
         let building = building.clone();
-        move || community.with(|c| reading::building_name(c.as_ref(), &building))
+        move || community.with(|c| documents::building_name(c.as_ref(), &building))
     };
     let filter = RwSignal::new(Filter::All);
     let counts = move || {
@@ -289,9 +290,8 @@ fn AddHousehold(
             groups: form.groups.get_untracked(),
             notes: form.notes.get_untracked(),
         };
-        let at = reading::now();
-        let failed = t_string!(i18n, action_failed).to_string();
-        match reading::apply(&repo, &id, &failed, |d, actor| {
+        let at = documents::now();
+        match actions::apply(&repo, &id, |d, actor| {
             ledger::add_household(d, actor, at, &draft)
         }) {
             Ok(_) => {

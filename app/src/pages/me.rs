@@ -30,15 +30,15 @@ use linli_shared::model::{
 };
 
 use crate::{
-    app::use_repo,
+    context::use_repo,
     components::{
         PpeChecklist, ProfileDraft, ProfileFields, ShiftCard,
         shift_card::{ShiftPhase, ShiftView, date_words, day_words, moment, span},
     },
     i18n::*,
     labels,
-    pages::training::{section_title, shown_title, state_code},
-    reading, refusals, team,
+    text::courses::{section_title, shown_title, state_code},
+    documents, refusals,
 };
 
 /// The longest feedback the model takes.
@@ -120,17 +120,17 @@ pub fn MePage() -> impl IntoView {
         }
         .into_any();
     }
-    let me = reading::me(&repo);
-    let community = reading::community(&repo);
+    let me = documents::me(&repo);
+    let community = documents::community(&repo);
     let offset = Memo::new(move |_| {
         community.with(|c| {
             c.as_ref()
                 .map_or(BEIJING_OFFSET_MINUTES, |c| c.utc_offset_minutes)
         })
     });
-    let now = RwSignal::new(reading::now());
+    let now = RwSignal::new(documents::now());
     if let Ok(h) = set_interval_with_handle(
-        move || now.set(reading::now()),
+        move || now.set(documents::now()),
         std::time::Duration::from_secs(15),
     ) {
         on_cleanup(move || h.clear());
@@ -276,7 +276,7 @@ fn shift_view(c: Option<&Community>, id: &str, s: &volunteer::Shift) -> ShiftVie
         category: post.map(|p| p.category),
         building: post
             .and_then(|p| p.building.as_deref())
-            .map(|b| reading::building_name(c, b)),
+            .map(|b| documents::building_name(c, b)),
         start: s.start,
         end: s.end,
     }
@@ -298,7 +298,7 @@ fn elapsed(minutes: i64, en: bool) -> String {
 fn ShiftsTab(mine: Mine) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let doc = team::own_document(&repo.session());
+    let doc = repo.session().volunteer_document();
     let on_duty = Memo::new(move |_| {
         mine.me.with(|v| {
             let v = v.as_ref()?;
@@ -356,7 +356,7 @@ fn ShiftsTab(mine: Mine) -> impl IntoView {
     let check_in = {
         let repo = repo.clone();
         move |shift: String| {
-            let at = reading::now();
+            let at = documents::now();
             let offset = mine.offset.get_untracked();
             let result = repo.change(&doc, |d, actor| {
                 volunteer::attend(
@@ -386,7 +386,7 @@ fn ShiftsTab(mine: Mine) -> impl IntoView {
             let Some(duty) = on_duty.get_untracked() else {
                 return;
             };
-            let at = reading::now();
+            let at = documents::now();
             let offset = mine.offset.get_untracked();
             let result = repo.change(&doc, |d, actor| {
                 volunteer::attend(
@@ -755,7 +755,7 @@ struct CourseRow {
 fn TrainingTab(mine: Mine) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let doc = team::own_document(&repo.session());
+    let doc = repo.session().volunteer_document();
     let courses = Memo::new(move |_| {
         let now = mine.now.get();
         mine.me.with(|v| {
@@ -806,7 +806,7 @@ fn TrainingTab(mine: Mine) -> impl IntoView {
     });
     let error = RwSignal::new(None::<String>);
     let mark_done = move |course: String| {
-        let at = reading::now();
+        let at = documents::now();
         let result = repo.change(&doc, |d, actor| {
             volunteer::record_training(d, actor, at, &course, TrainingAction::Completed, None)
         });
@@ -961,7 +961,7 @@ fn TrainingTab(mine: Mine) -> impl IntoView {
 fn ProfileTab(mine: Mine) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let doc = team::own_document(&repo.session());
+    let doc = repo.session().volunteer_document();
     let draft = ProfileDraft::new(false);
     // The form starts from what is stored, once; a later change from staff's
     // phone does not overwrite what is being typed.
@@ -998,7 +998,7 @@ fn ProfileTab(mine: Mine) -> impl IntoView {
             saved.set(Some(false));
             return;
         }
-        let at = reading::now();
+        let at = documents::now();
         let renamed = stored.is_some_and(|p| p.name != reg.name);
         let result = repo
             .change(&doc, |d, actor| volunteer::edit_profile(d, actor, at, &reg))
@@ -1074,7 +1074,7 @@ fn ProfileTab(mine: Mine) -> impl IntoView {
 fn FeedbackTab(mine: Mine) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let doc = team::own_document(&repo.session());
+    let doc = repo.session().volunteer_document();
     let kind = RwSignal::new(FeedbackKind::Feedback);
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -1092,7 +1092,7 @@ fn FeedbackTab(mine: Mine) -> impl IntoView {
             error.set(Some(t_string!(i18n, me_feedback_error_long).to_string()));
             return;
         }
-        let (k, at) = (kind.get_untracked(), reading::now());
+        let (k, at) = (kind.get_untracked(), documents::now());
         match repo.change(&doc, |d, actor| {
             volunteer::give_feedback(d, actor, at, k, &body)
         }) {

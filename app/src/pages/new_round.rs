@@ -9,178 +9,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use linli_shared::{
-    model::{
-        Role,
-        directory::Listing,
-        doc::DocKind,
-        household_table::natural_cmp,
-        ledger::{self, Ledger},
-        need_status::NeedAction,
-        round::{self, RoundKind, StopPlan},
-    },
-    sync::{document_id::DocumentId, scope::Scope},
-};
+use linli_shared::model::{Role, doc::DocKind, ledger, round::RoundKind, round_plan};
 
-use crate::{app::use_repo, i18n::*, labels, reading, repo::Repo};
-
-/// One door per line: `3单元 502：米 油` → label `3单元 502`, unit `3单元`,
-/// floor 5, items 米, 油.
-pub fn parse_stops(text: &str) -> Vec<StopPlan> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let (door, items) = match line.split_once(['：', ':']) {
-                Some((d, i)) => (d.trim(), i),
-                None => (line, ""),
-            };
-            let mut words = door.split_whitespace();
-            let first = words.next().unwrap_or_default();
-            let last = door.split_whitespace().last().unwrap_or_default();
-            let unit = if door.split_whitespace().count() > 1 {
-                first.to_owned()
-            } else {
-                String::new()
-            };
-            let room: String = last.chars().filter(char::is_ascii_digit).collect();
-            let floor = if room.len() >= 3 {
-                room[..room.len() - 2].parse().unwrap_or(0)
-            } else {
-                0
-            };
-            StopPlan {
-                label: door.to_owned(),
-                unit,
-                floor,
-                household: String::new(),
-                items: items
-                    .split([' ', '、', ',', '，'])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                times_per_day: 0,
-            }
-        })
-        .collect()
-}
-
-/// The floor of a room number: `502` → 5, `1201` → 12.
-pub fn floor_of(room: &str) -> i64 {
-    let digits: String = room.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() >= 3 {
-        digits[..digits.len() - 2].parse().unwrap_or(0)
-    } else {
-        0
-    }
-}
-
-/// Disinfection points or patrol checkpoints, one per line; `电梯厅 ×3`,
-/// `电梯厅*3` or `电梯厅 3次` sets the times a day (default `times`).
-pub fn parse_points(text: &str, times: i64) -> Vec<StopPlan> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let cut = line
-                .rsplit_once(['×', '*', 'x', 'X'])
-                .and_then(|(name, n)| {
-                    Some((
-                        name.trim(),
-                        n.trim().trim_end_matches('次').trim().parse::<i64>().ok()?,
-                    ))
-                })
-                .or_else(|| {
-                    let (name, n) = line.rsplit_once(' ')?;
-                    Some((name.trim(), n.trim().strip_suffix('次')?.parse().ok()?))
-                });
-            let (label, n) = cut.unwrap_or((line, times));
-            StopPlan {
-                label: label.to_owned(),
-                times_per_day: n.clamp(1, 12),
-                ..StopPlan::default()
-            }
-        })
-        .collect()
-}
-
-/// One stop per household, in unit and room order.
-fn household_stops(l: &Ledger, only: impl Fn(&str) -> bool) -> Vec<StopPlan> {
-    let mut v: Vec<StopPlan> = l
-        .active_households()
-        .into_iter()
-        .filter(|(id, _)| only(id))
-        .map(|(id, h)| StopPlan {
-            label: h.door(),
-            unit: h.unit.clone(),
-            floor: floor_of(&h.room),
-            household: id.clone(),
-            ..StopPlan::default()
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        natural_cmp(&a.unit, &b.unit)
-            .then_with(|| a.floor.cmp(&b.floor))
-            .then_with(|| natural_cmp(&a.label, &b.label))
-    });
-    v
-}
-
-/// One stop per household with chosen open needs; the needs become its items.
-fn need_stops(l: &Ledger, chosen: &[String]) -> Vec<StopPlan> {
-    let mut stops = household_stops(l, |id| {
-        l.needs
-            .iter()
-            .any(|(nid, n)| n.household == id && chosen.contains(nid))
-    });
-    for s in &mut stops {
-        s.items = l
-            .needs
-            .iter()
-            .filter(|(nid, n)| n.household == s.household && chosen.contains(nid))
-            .map(|(_, n)| {
-                if n.detail.is_empty() {
-                    labels::need_kind(n.kind, false).to_owned()
-                } else {
-                    n.detail.clone()
-                }
-            })
-            .collect();
-    }
-    stops
-}
-
-/// Creates the round document, declares who may sync it, and lists it.
-#[allow(clippy::too_many_arguments)]
-pub fn plan_round(
-    repo: &Repo,
-    kind: RoundKind,
-    building: &str,
-    title: &str,
-    date: linli_shared::model::civil::Day,
-    stops: &[StopPlan],
-    volunteers: &[String],
-) -> Result<DocumentId, String> {
-    let at = reading::now();
-    let actor = repo.session().actor();
-    let assignees: Vec<&str> = volunteers.iter().map(String::as_str).collect();
-    let doc = round::create(&actor, at, kind, date, building, title, &assignees, stops)
-        .map_err(|e| e.to_string())?;
-    let listing = Listing {
-        kind: DocKind::Round,
-        title: title.trim().to_owned(),
-        building: Some(building.to_owned()),
-        date: date.iso(),
-        scope: Scope::Members {
-            building: Some(building.to_owned()),
-            devices: volunteers.to_vec(),
-        },
-        by: String::new(),
-        at,
-    };
-    crate::listed::start(repo, doc, listing).map_err(|e| e.to_string())
-}
+use crate::{actions, context::use_repo, documents, i18n::*, labels};
 
 const KINDS: &[RoundKind] = &[
     RoundKind::Delivery,
@@ -203,8 +34,8 @@ pub fn NewRound() -> impl IntoView {
         return view! { <p class="error">{t!(i18n, round_new_not_allowed)}</p> }.into_any();
     }
     let query = use_query_map().get_untracked();
-    let community = reading::community(&repo);
-    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
+    let community = documents::community(&repo);
+    let buildings = move || community.with(|c| documents::buildings(c.as_ref()));
     let volunteers = move || {
         community.with(|c| {
             c.as_ref()
@@ -245,7 +76,7 @@ pub fn NewRound() -> impl IntoView {
     let navigate = use_navigate();
 
     // The building's ledger, when this phone holds it (leads and staff).
-    let ledgers = reading::listings(community, &repo, DocKind::Ledger);
+    let ledgers = documents::listings(community, &repo, DocKind::Ledger);
     let ledger = {
         let repo = repo.clone();
         Memo::new(move |_| {
@@ -304,91 +135,53 @@ pub fn NewRound() -> impl IntoView {
                 return;
             }
             let ledger_now = ledger.get_untracked();
-            let typed = stops.get_untracked();
-            let mut plans = match k {
-                RoundKind::Disinfection | RoundKind::Patrol => {
-                    let n: i64 = times.get_untracked().trim().parse().unwrap_or(1);
-                    let mut p =
-                        parse_points(&typed, if k == RoundKind::Disinfection { n } else { 0 });
-                    if k == RoundKind::Patrol {
-                        p.iter_mut().for_each(|s| s.times_per_day = 0);
-                    }
-                    p
-                }
-                RoundKind::CheckpointShift => Vec::new(),
-                _ => parse_stops(&typed),
-            };
             let needs = chosen_needs.get_untracked();
-            if let Some((_, l)) = &ledger_now {
-                match k {
-                    RoundKind::Delivery if all_households.get_untracked() => {
-                        let from_needs = need_stops(l, &needs);
-                        let items: Vec<String> = every_item
-                            .get_untracked()
-                            .split([' ', '、', ',', '，'])
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_owned)
-                            .collect();
-                        plans.extend(household_stops(l, |_| true).into_iter().map(|mut s| {
-                            s.items = items.clone();
-                            if let Some(n) = from_needs.iter().find(|n| n.household == s.household)
-                            {
-                                s.items.extend(n.items.iter().cloned());
-                            }
-                            s
-                        }));
-                    }
-                    RoundKind::Delivery if !needs.is_empty() => plans.extend(need_stops(l, &needs)),
-                    RoundKind::TestingNotice | RoundKind::TestingRegistration
-                        if use_ledger.get_untracked() =>
-                    {
-                        plans.extend(household_stops(l, |_| true))
-                    }
-                    RoundKind::WelfareCheck if use_ledger.get_untracked() => {
-                        let list: Vec<&String> = l.welfare_list();
-                        plans.extend(household_stops(l, |id| list.iter().any(|x| *x == id)))
-                    }
-                    _ => {}
-                }
-            }
+            let typed = stops.get_untracked();
+            let every = every_item.get_untracked();
+            let wanted = round_plan::Wanted {
+                kind: Some(k),
+                typed: &typed,
+                times: times.get_untracked().trim().parse().unwrap_or(1),
+                needs: &needs,
+                all_households: all_households.get_untracked(),
+                every_item: &every,
+                use_ledger: use_ledger.get_untracked(),
+            };
+            let plans = round_plan::stops(&wanted, ledger_now.as_ref().map(|(_, l)| l), |kind| {
+                labels::need_kind(kind, false).to_owned()
+            });
             if plans.is_empty() && k.has_stops() {
                 error.set(Some(t_string!(i18n, round_error_stops).to_string()));
                 return;
             }
-            let day = community.with_untracked(|c| reading::today(c.as_ref()));
+            let day = community.with_untracked(|c| documents::today(c.as_ref()));
             let mut t = title.get_untracked().trim().to_owned();
             if t.is_empty() {
-                let name = community.with_untracked(|c| reading::building_name(c.as_ref(), &b));
+                let name = community.with_untracked(|c| documents::building_name(c.as_ref(), &b));
                 t = format!(
                     "{name} {} {}",
                     labels::round_kind(k, labels::english_untracked()),
                     day.iso()
                 );
             }
-            match plan_round(&repo, k, &b, &t, day, &plans, &chosen.get_untracked()) {
+            let volunteers = chosen.get_untracked();
+            let new_round = actions::round::NewRound {
+                kind: k,
+                building: &b,
+                title: &t,
+                date: day,
+                stops: &plans,
+                volunteers: &volunteers,
+                delivers: match (k, &ledger_now) {
+                    (RoundKind::Delivery, Some((ledger_id, _))) => Some((*ledger_id, &needs)),
+                    _ => None,
+                },
+            };
+            match actions::round::start(&repo, &new_round) {
                 Ok(id) => {
-                    if let (RoundKind::Delivery, Some((ledger_id, _))) = (k, &ledger_now) {
-                        let at = reading::now();
-                        let round = id.to_string();
-                        let _ = repo.change(ledger_id, |d, actor| {
-                            for need in &needs {
-                                ledger::set_need_status(
-                                    d,
-                                    actor,
-                                    at,
-                                    need,
-                                    NeedAction::Planned,
-                                    &round,
-                                    "",
-                                )?;
-                            }
-                            Ok(())
-                        });
-                    }
                     navigate(&format!("/round/{id}"), Default::default())
                 }
-                Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+                Err(e) => error.set(Some(actions::said(&e))),
             }
         }
     };

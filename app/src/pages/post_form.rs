@@ -31,11 +31,13 @@ use linli_shared::model::{
 
 use wasm_bindgen::JsCast;
 
-use crate::{app::use_repo, i18n::*, labels, reading, refusals};
+use crate::{context::use_repo, i18n::*, labels, documents, refusals};
 
-use super::{
-    posts::shift_text,
-    training::{section_title, sections, shown_title},
+use linli_shared::model::courses::sections;
+
+use crate::text::{
+    courses::{section_title, shown_title},
+    when::shift_text,
 };
 
 /// Most people a post asks for per shift (a typo guard).
@@ -265,7 +267,7 @@ fn PostFormPage(editing: Option<String>) -> impl IntoView {
         }
         .into_any();
     }
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let query = use_query_map().get_untracked();
     let fields = PostFields::new(
         query
@@ -321,7 +323,7 @@ fn PostFormPage(editing: Option<String>) -> impl IntoView {
                 return;
             }
             let typed = fields.post();
-            let at = reading::now();
+            let at = documents::now();
             let doc = repo.session().community_document();
             let result = if is_edit {
                 let (Some(now), Some(was)) = (stored.get_untracked(), filled_with.get_untracked())
@@ -363,7 +365,7 @@ fn PostFormPage(editing: Option<String>) -> impl IntoView {
             };
             post.archived = !post.archived;
             let archived = post.archived;
-            let at = reading::now();
+            let at = documents::now();
             let doc = repo.session().community_document();
             match repo.change(&doc, |d, actor| {
                 community::edit_post(d, actor, at, &post_id, &post)
@@ -433,7 +435,7 @@ fn PostFormPage(editing: Option<String>) -> impl IntoView {
 fn Fields(fields: PostFields, errors: PostErrors) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let PostFields {
         category,
         title,
@@ -461,7 +463,7 @@ fn Fields(fields: PostFields, errors: PostErrors) -> impl IntoView {
         matches!((minutes_of_day(&s), minutes_of_day(&e)), (Some(a), Some(b)) if b < a)
             .then(|| shift_text(&s, &e, labels::english()))
     };
-    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
+    let buildings = move || community.with(|c| documents::buildings(c.as_ref()));
     let catalogue =
         Memo::new(move |_| community.with(|c| c.as_ref().map(sections).unwrap_or_default()));
     view! {

@@ -11,7 +11,7 @@
 //! on record ([`Building::current_zone`] picks the same one everywhere).
 //!
 //! Staffing counts the volunteers whose documents this phone holds
-//! ([`reading::team`]): every volunteer on a staff phone, the building's own
+//! ([`documents::team`]): every volunteer on a staff phone, the building's own
 //! on a lead's phone (said on the screen).
 
 use leptos::prelude::*;
@@ -19,40 +19,13 @@ use linli_shared::model::{
     ModelError, Role,
     catalogue::{ServiceCategory, Zone},
     civil::Day,
-    community::{self, Building, Community, Post, minutes_of_day},
+    community::{self, Building, Community, Post},
     staffing::{self, PostStaffing},
 };
 
-use crate::{app::use_repo, i18n::*, labels, reading, refusals, repo::Repo};
+use crate::{context::use_repo, i18n::*, labels, documents, refusals, repo::Repo};
 
-use super::training::course_title;
-
-/// A post's daily shift as people read it: `08:00–12:00`, or with 次日 when
-/// it ends after midnight.
-pub fn shift_text(start: &str, end: &str, en: bool) -> String {
-    let overnight = matches!(
-        (minutes_of_day(start), minutes_of_day(end)),
-        (Some(s), Some(e)) if e <= s
-    );
-    match (overnight, en) {
-        (false, _) => format!("{start}–{end}"),
-        (true, false) => format!("{start}–次日 {end}"),
-        (true, true) => format!("{start}–{end} next day"),
-    }
-}
-
-/// A day as `2022-05-01 周日` / `Sun 2022-05-01`.
-pub fn day_text(day: Day, en: bool) -> String {
-    // 1970-01-01 was a Thursday.
-    let weekday = (day.0 + 3).rem_euclid(7) as usize;
-    if en {
-        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        format!("{} {}", names[weekday], day.iso())
-    } else {
-        let names = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-        format!("{} {}", day.iso(), names[weekday])
-    }
-}
+use crate::text::{courses::course_title, when::{day_text, shift_text}};
 
 #[component]
 pub fn PostsPage() -> impl IntoView {
@@ -72,8 +45,8 @@ pub fn PostsPage() -> impl IntoView {
         .into_any();
     }
     let staff = role == Role::Staff;
-    let community = reading::community(&repo);
-    let buildings = Memo::new(move |_| community.with(|c| reading::buildings(c.as_ref())));
+    let community = documents::community(&repo);
+    let buildings = Memo::new(move |_| community.with(|c| documents::buildings(c.as_ref())));
     view! {
         <p><a class="back" href="/">{t!(i18n, posts_back)}</a></p>
         <section class="card">
@@ -110,12 +83,12 @@ pub fn PostsPage() -> impl IntoView {
 fn BuildingZone(building: String, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let b = building.clone();
     let record: Memo<Option<Building>> = Memo::new(move |_| {
         community.with(|c| c.as_ref().and_then(|c| c.buildings.get(&b).cloned()))
     });
-    let today = Memo::new(move |_| community.with(|c| reading::today(c.as_ref())));
+    let today = Memo::new(move |_| community.with(|c| documents::today(c.as_ref())));
     let b = building.clone();
     let recommended = Memo::new(move |_| {
         community.with(|c| {
@@ -265,7 +238,7 @@ fn recommendation(
 fn ZoneForm(building: String, open: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let b = building.clone();
     let current = community.with_untracked(|c| {
         c.as_ref()
@@ -276,7 +249,7 @@ fn ZoneForm(building: String, open: RwSignal<bool>) -> impl IntoView {
     let zone = RwSignal::new(current.unwrap_or(Zone::Sealed));
     let since = RwSignal::new(
         community
-            .with_untracked(|c| reading::today(c.as_ref()))
+            .with_untracked(|c| documents::today(c.as_ref()))
             .iso(),
     );
     let since_error = RwSignal::new(false);
@@ -291,7 +264,7 @@ fn ZoneForm(building: String, open: RwSignal<bool>) -> impl IntoView {
         };
         since_error.set(false);
         let z = zone.get_untracked();
-        let at = reading::now();
+        let at = documents::now();
         let doc = repo.session().community_document();
         match repo.change(&doc, |d, actor| {
             community::set_zone(d, actor, at, &building, z, day)
@@ -357,10 +330,10 @@ fn ZoneForm(building: String, open: RwSignal<bool>) -> impl IntoView {
 #[component]
 fn PostsSection(repo: Repo, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let community = reading::community(&repo);
-    let team = reading::team(&repo, community);
+    let community = documents::community(&repo);
+    let team = documents::team(&repo, community);
     let chosen = RwSignal::new(None::<Day>);
-    let today = Memo::new(move |_| community.with(|c| reading::today(c.as_ref())));
+    let today = Memo::new(move |_| community.with(|c| documents::today(c.as_ref())));
     let day = Memo::new(move |_| chosen.get().unwrap_or_else(|| today.get()));
     let staffing = Memo::new(move |_| {
         let d = day.get();
@@ -470,7 +443,7 @@ fn post_item(
     let names = s
         .scheduled
         .iter()
-        .map(|p| reading::person_name(Some(c), p))
+        .map(|p| documents::person_name(Some(c), p))
         .collect::<Vec<_>>();
     let courses = post
         .required_courses
@@ -480,7 +453,7 @@ fn post_item(
     let building = post
         .building
         .as_deref()
-        .map(|b| reading::building_name(Some(c), b));
+        .map(|b| documents::building_name(Some(c), b));
     let filled = crate::fill(
         t_string!(i18n, posts_filled),
         &[

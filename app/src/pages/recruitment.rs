@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     api::{self, ApiError},
-    app::use_repo,
+    context::use_repo,
     components::{qr_code::QrCode, time::clock_time},
     i18n::*,
     pages::recruit::ProfileFacts,
-    reading,
+    documents,
     repo::Repo,
 };
 
@@ -140,7 +140,7 @@ pub fn RecruitmentPage() -> impl IntoView {
         return view! { <section class="card"><p class="error">{t!(i18n, recruit_staff_only)}</p></section> }
             .into_any();
     }
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let community_name = {
         let fallback = session.community_name.clone();
         move || {
@@ -494,7 +494,7 @@ fn ApplicationItem(
                     building: None,
                 };
                 let community_doc = repo.session().community_document();
-                let at = reading::now();
+                let at = documents::now();
                 let enrolled = repo.change(&community_doc, |d, actor| {
                     community::enrol(d, actor, at, &id, &entry)
                 });

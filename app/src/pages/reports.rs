@@ -11,7 +11,7 @@ use crate::i18n::*;
 pub fn ReportsPage() -> impl IntoView {
     let i18n = use_i18n();
     let repo =
-        match super::staff_or_lead::admitted(move || t_string!(i18n, reports_title).to_string()) {
+        match crate::components::staff_or_lead::admitted(move || t_string!(i18n, reports_title).to_string()) {
             Ok(repo) => repo,
             Err(refused) => return refused,
         };

@@ -12,18 +12,18 @@ use linli_shared::{
         Role,
         civil::Day,
         field_work,
-        round::{self, Details, Outcome, Round, RoundKind},
+        round::{Details, Outcome, Round, RoundKind},
         stop_status::{self, StopState, StopStatus},
     },
-    sync::document_id::DocumentId,
 };
 
 use crate::{
-    app::use_repo,
+    actions,
+    context::use_repo,
     components::{CheckpointLog, RoundSummary, time::clock_time},
     i18n::*,
-    labels, reading,
-    repo::{Repo, now_ms},
+    labels, documents,
+    repo::now_ms,
 };
 
 /// How long a "working here" signal stays on screen.
@@ -36,43 +36,18 @@ struct Pending {
     outcome: Outcome,
 }
 
-/// Records an outcome; the error (if any) as a line for the screen.
-pub fn record(
-    repo: &Repo,
-    id: &DocumentId,
-    stop: &str,
-    outcome: Outcome,
-    details: &Details,
-    failed: &str,
-) -> Option<String> {
-    let at = reading::now();
-    reading::apply(repo, id, failed, |d, actor| {
-        round::record(d, actor, at, stop, outcome, details)
-    })
-    .err()
-}
-
-/// Cancels one of this person's records; the error (if any) as a line.
-pub fn undo_record(repo: &Repo, id: &DocumentId, event: &str, failed: &str) -> Option<String> {
-    let at = reading::now();
-    reading::apply(repo, id, failed, |d, actor| {
-        round::undo(d, actor, at, event)
-    })
-    .err()
-}
-
 #[component]
 pub fn RoundPage() -> impl IntoView {
     let i18n = use_i18n();
     let Some(repo) = use_repo() else {
         return view! { <p>{t!(i18n, not_joined_short)}</p> }.into_any();
     };
-    let Some(id) = crate::app::document_param() else {
+    let Some(id) = crate::context::document_param() else {
         return view! { <p class="error">{t!(i18n, round_missing)}</p> }.into_any();
     };
     repo.open(id);
-    let community = reading::community(&repo);
-    let round = reading::round(&repo, id);
+    let community = documents::community(&repo);
+    let round = documents::round(&repo, id);
     let session = repo.session();
     let me = session.device.clone();
     let manager = session.role != Role::Volunteer;
@@ -137,14 +112,7 @@ pub fn RoundPage() -> impl IntoView {
                 method: method.get_untracked(),
                 ..Details::default()
             };
-            error.set(record(
-                &repo,
-                &id,
-                &stop,
-                outcome,
-                &details,
-                t_string!(i18n, action_failed),
-            ));
+            error.set(actions::round::record(&repo, &id, &stop, outcome, &details));
         }
     };
     let confirm_note = {
@@ -163,26 +131,14 @@ pub fn RoundPage() -> impl IntoView {
                 method: method.get_untracked(),
                 ..Details::default()
             };
-            error.set(record(
-                &repo,
-                &id,
-                &p.stop,
-                p.outcome,
-                &details,
-                t_string!(i18n, action_failed),
-            ));
+            error.set(actions::round::record(&repo, &id, &p.stop, p.outcome, &details));
             pending.set(None);
         }
     };
     let undo = {
         let repo = repo.clone();
         move |event: String| {
-            error.set(undo_record(
-                &repo,
-                &id,
-                &event,
-                t_string!(i18n, action_failed),
-            ))
+            error.set(actions::round::undo(&repo, &id, &event))
         }
     };
 
@@ -193,7 +149,7 @@ pub fn RoundPage() -> impl IntoView {
         let en = labels::english();
         let summary = r.summary();
         let c = community.get();
-        let building = reading::building_name(c.as_ref(), &r.building);
+        let building = documents::building_name(c.as_ref(), &r.building);
         let percent = (summary.done * 100).checked_div(summary.stops).unwrap_or(0);
         let kind = r.round_kind;
         let head = view! {
@@ -319,7 +275,7 @@ where
             let here: Vec<String> = presence
                 .iter()
                 .filter(|(_, place)| *place == unit)
-                .map(|(p, _)| reading::person_name(c, p))
+                .map(|(p, _)| documents::person_name(c, p))
                 .collect();
             let claim_unit = unit.clone();
             let mine = move || my_unit.get().as_deref() == Some(claim_unit.as_str());
@@ -343,7 +299,7 @@ where
                         StopState::Done(o) => ("done", labels::outcome(*o, en).to_owned()),
                         StopState::Attempted(o) => ("attempted", labels::outcome(*o, en).to_owned()),
                     };
-                    let by = st.done_by.iter().map(|p| reading::person_name(c, p)).collect::<Vec<_>>().join("、");
+                    let by = st.done_by.iter().map(|p| documents::person_name(c, p)).collect::<Vec<_>>().join("、");
                     let late = kind == RoundKind::Disinfection && field_work::overdue(&st, round_day, today, minute);
                     let times = (kind == RoundKind::Disinfection).then(|| {
                         let done = st.done_times.iter().map(|t| clock_time(*t as f64)).collect::<Vec<_>>().join(" ");

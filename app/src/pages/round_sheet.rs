@@ -16,7 +16,7 @@ use linli_shared::model::{
     stop_status::{self, StopState, StopStatus},
 };
 
-use crate::{app::use_repo, components::time::clock_time, i18n::*, reading};
+use crate::{context::use_repo, components::time::clock_time, i18n::*, documents};
 
 /// Empty rows on a checkpoint shift's log.
 const LOG_ROWS: usize = 25;
@@ -85,12 +85,12 @@ pub fn RoundSheetPage() -> impl IntoView {
     let Some(repo) = use_repo() else {
         return view! { <p>{t!(i18n, not_joined_short)}</p> }.into_any();
     };
-    let Some(id) = crate::app::document_param() else {
+    let Some(id) = crate::context::document_param() else {
         return view! { <p class="error">{t!(i18n, sheet_missing)}</p> }.into_any();
     };
     repo.open(id);
-    let community = reading::community(&repo);
-    let round = reading::round(&repo, id);
+    let community = documents::community(&repo);
+    let round = documents::round(&repo, id);
     let print = move |_| {
         let _ = window().print();
     };
@@ -122,11 +122,11 @@ pub fn RoundSheetPage() -> impl IntoView {
 fn sheet_body(i18n: I18n, round: &Round, c: Option<&Community>) -> AnyView {
     let kind = round.round_kind;
     let kind_name = kind_label(i18n, kind);
-    let building = reading::building_name(c, &round.building);
+    let building = documents::building_name(c, &round.building);
     let people = round
         .assignees()
         .into_iter()
-        .map(|p| reading::person_name(c, p))
+        .map(|p| documents::person_name(c, p))
         .collect::<Vec<_>>();
     let people = if people.is_empty() {
         t_string!(i18n, sheet_nobody).to_string()
@@ -135,7 +135,7 @@ fn sheet_body(i18n: I18n, round: &Round, c: Option<&Community>) -> AnyView {
     };
     let printed = crate::fill(
         t_string!(i18n, sheet_printed_at),
-        &[("time", clock_time(reading::now() as f64))],
+        &[("time", clock_time(documents::now() as f64))],
     );
     let body = if kind.has_stops() {
         stop_tables(i18n, round)

@@ -24,8 +24,8 @@ use linli_shared::{
     table,
 };
 
-use super::dispatch::Said;
-use crate::{app::use_repo, files, i18n::*, labels, reading, repo::Repo};
+use crate::{browser::files::file_part, text::Said};
+use crate::{context::use_repo, browser::files, i18n::*, labels, documents, repo::Repo};
 
 /// How many days one view may span (a year): the page stays quick on a phone.
 const MAX_DAYS: i64 = 366;
@@ -111,25 +111,10 @@ fn totals(rows: &[ServiceRow]) -> Vec<(String, i64, i64, usize)> {
         .collect()
 }
 
-/// A file name without characters a phone's file system refuses.
-pub(crate) fn file_part(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-                || c.is_whitespace()
-            {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
 /// Confirms one volunteer's day on their document; the error as a sentence.
 fn confirm(repo: &Repo, volunteer: &str, day: Day, offset: i64) -> Result<(), Said> {
     let doc = DocumentId::for_volunteer(&repo.session().community, volunteer);
-    let at = reading::now();
+    let at = documents::now();
     repo.change(&doc, |d, actor| {
         volunteer::confirm_hours(d, actor, at, day, offset)
     })
@@ -176,9 +161,9 @@ pub fn ServiceHoursPage() -> impl IntoView {
         }
         .into_any();
     }
-    let community = reading::community(&repo);
-    let team = reading::team(&repo, community);
-    let today = community.with_untracked(|c| reading::today(c.as_ref()));
+    let community = documents::community(&repo);
+    let team = documents::team(&repo, community);
+    let today = community.with_untracked(|c| documents::today(c.as_ref()));
     let from = RwSignal::new(Day(today.0 - 6).iso());
     let to = RwSignal::new(today.iso());
     let only_confirmed = RwSignal::new(false);
@@ -227,7 +212,7 @@ pub fn ServiceHoursPage() -> impl IntoView {
         Memo::new(move |_| {
             let held = community.with(|c| {
                 c.as_ref()
-                    .map_or(0, |c| crate::team::documents(&session, &c.roster).len())
+                    .map_or(0, |c| session.volunteer_documents(&c.roster).len())
             });
             held.saturating_sub(team.with(Vec::len))
         })

@@ -2,52 +2,21 @@
 //! its household ledger), every round with its progress, and invitations.
 
 use leptos::prelude::*;
-use linli_shared::{
-    model::{community, directory::Listing, doc::DocKind, ledger},
-    sync::scope::Scope,
-};
-
 use crate::{
-    app::use_repo,
+    actions,
+    context::use_repo,
     components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
     i18n::*,
-    reading,
-    repo::Repo,
+    documents,
 };
-
-/// Adds a building to the community and starts its ledger, listed for staff
-/// and the building's leads.
-pub fn add_building(repo: &Repo, name: &str) -> Result<(), String> {
-    let community_doc = repo.session().community_document();
-    let at = reading::now();
-    let building = repo
-        .change(&community_doc, |d, actor| {
-            community::add_building(d, actor, at, name)
-        })
-        .map_err(|e| e.to_string())?;
-    let actor = repo.session().actor();
-    let ledger_doc = ledger::create(&actor, at, &building).map_err(|e| e.to_string())?;
-    let listing = Listing {
-        kind: DocKind::Ledger,
-        title: name.trim().to_owned(),
-        building: Some(building.clone()),
-        date: String::new(),
-        scope: Scope::Building { building },
-        by: String::new(),
-        at,
-    };
-    crate::listed::start(repo, ledger_doc, listing)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
 
 #[component]
 pub fn StaffHome() -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
     let session = repo.session();
-    let community = reading::community(&repo);
-    crate::read_ahead::start(&repo);
+    let community = documents::community(&repo);
+    crate::documents::read_ahead::start(&repo);
     let new_building = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = {
@@ -59,16 +28,16 @@ pub fn StaffHome() -> impl IntoView {
                 error.set(Some(t_string!(i18n, building_name_missing).to_string()));
                 return;
             }
-            match add_building(&repo, &name) {
+            match actions::building::add(&repo, &name) {
                 Ok(()) => {
                     new_building.set(String::new());
                     error.set(None);
                 }
-                Err(e) => error.set(Some(format!("{} ({e})", t_string!(i18n, action_failed)))),
+                Err(e) => error.set(Some(actions::said(&e))),
             }
         }
     };
-    let buildings = move || community.with(|c| reading::buildings(c.as_ref()));
+    let buildings = move || community.with(|c| documents::buildings(c.as_ref()));
     view! {
         <section class="card">
             <h1 data-community>

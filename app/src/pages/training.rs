@@ -10,148 +10,24 @@
 //!   page. The same state words as on "我的" ([`labels::training_state`]).
 //! - Leads read the catalogue.
 //!
-//! Course titles are the catalogue's own (Chinese) text; the general courses
-//! and sections also have an English name here, so the English screen reads
-//! in English where the text is the guideline's and not the community's.
+//! Course titles are the community catalogue's own (Chinese) text; the
+//! general courses and sections carry an English name too, in
+//! [`linli_shared::model::catalogue`], so the English screen reads in English
+//! where the text is the guideline's and not the community's.
 
 use leptos::prelude::*;
 use linli_shared::model::{
     ModelError, Role,
-    catalogue::GENERAL_CATALOGUE,
-    community::{self, Community, Course},
+    catalogue,
+    community::{self, Course},
     training_status::{TrainingAction, TrainingState},
     volunteer::{self, Volunteer},
 };
 
-use crate::{app::use_repo, i18n::*, labels, reading, refusals, repo::Repo};
+use linli_shared::model::courses::{Section, posts_requiring, sections};
 
-/// The section a community course is filed under when staff leave the
-/// suggestion as it is.
-pub const DEFAULT_CUSTOM_SECTION: &str = "岗位专项培训";
-
-/// A section of the catalogue as shown: its name and its courses (id, course)
-/// in order.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Section {
-    pub name: String,
-    /// Added by the community, not from attachment 2.
-    pub custom: bool,
-    pub courses: Vec<(String, Course)>,
-}
-
-/// The catalogue by section: attachment 2's sections in the guideline's
-/// order, then the community's own sections by name, courses by title.
-pub fn sections(c: &Community) -> Vec<Section> {
-    let mut out: Vec<Section> = Vec::new();
-    for g in GENERAL_CATALOGUE {
-        let Some(course) = c.courses.get(g.id) else {
-            continue;
-        };
-        if course.custom {
-            continue;
-        }
-        match out.last_mut() {
-            Some(s) if s.name == course.section && !s.custom => {
-                s.courses.push((g.id.to_owned(), course.clone()))
-            }
-            _ => out.push(Section {
-                name: course.section.clone(),
-                custom: false,
-                courses: vec![(g.id.to_owned(), course.clone())],
-            }),
-        }
-    }
-    // Anything else (the community's own, or a general course this app does
-    // not know yet) is listed after, by section and title.
-    let mut rest: Vec<(&String, &Course)> = c
-        .courses
-        .iter()
-        .filter(|(id, course)| {
-            course.custom || !GENERAL_CATALOGUE.iter().any(|g| g.id == id.as_str())
-        })
-        .collect();
-    rest.sort_by(|a, b| (&a.1.section, &a.1.title, a.0).cmp(&(&b.1.section, &b.1.title, b.0)));
-    for (id, course) in rest {
-        match out.last_mut() {
-            Some(s) if s.custom && s.name == course.section => {
-                s.courses.push((id.clone(), course.clone()))
-            }
-            _ => out.push(Section {
-                name: course.section.clone(),
-                custom: true,
-                courses: vec![(id.clone(), course.clone())],
-            }),
-        }
-    }
-    out
-}
-
-/// A section's name in the screen's language (attachment 2's five have an
-/// English name; the community's own stay as typed).
-pub fn section_title(name: &str, en: bool) -> String {
-    if !en {
-        return name.to_owned();
-    }
-    match name {
-        "防护篇" => "Protection",
-        "权益保障篇" => "Rights and safeguards",
-        "应知应会篇" => "Essentials",
-        "应急预案篇" => "Emergency response",
-        "疫情防控知识篇" => "Epidemic prevention",
-        other => other,
-    }
-    .to_owned()
-}
-
-/// A course's title in the screen's language: attachment 2's courses have
-/// an English title; the community's own stay as typed; an id the catalogue
-/// lacks (not synced yet) is shown as it is.
-pub fn course_title(c: Option<&Community>, id: &str, en: bool) -> String {
-    if en && let Some(t) = general_title_en(id) {
-        return t.to_owned();
-    }
-    c.map_or_else(|| id.to_owned(), |c| c.course_title(id))
-}
-
-/// A catalogue entry's title in the screen's language.
-pub fn shown_title(id: &str, course: &Course, en: bool) -> String {
-    match general_title_en(id) {
-        Some(t) if en && !course.custom => t.to_owned(),
-        _ => course.title.clone(),
-    }
-}
-
-fn general_title_en(id: &str) -> Option<&'static str> {
-    Some(match id {
-        "g-protect-1" => "Putting on and taking off protective equipment",
-        "g-protect-2" => "Wearing a mask correctly",
-        "g-protect-3" => "Putting on and removing disposable gloves",
-        "g-rights-1" => "Managing volunteer service well",
-        "g-rights-2" => "Managing volunteer projects on the information platform",
-        "g-rights-3" => "Applying for epidemic-prevention volunteer projects nearby",
-        "g-know-1" => "What a volunteer is",
-        "g-know-2" => "What volunteer service is",
-        "g-know-3" => "Communicating effectively",
-        "g-know-4" => "Serving special groups",
-        "g-know-5" => "What not to do",
-        "g-emerg-1" => "Community emergency volunteering",
-        "g-emerg-2" => "Special risk warnings",
-        "g-emerg-3" => "What a community can do for elderly people living alone",
-        "g-epi-1" => "Nucleic-acid testing: points to note",
-        "g-epi-2" => "Sealed, controlled and prevention zones",
-        "g-epi-3" => "Good habits through the critical period",
-        _ => return None,
-    })
-}
-
-/// The open posts that require a course, as (post id, title).
-pub fn posts_requiring(c: &Community, course: &str) -> Vec<(String, String)> {
-    c.posts
-        .iter()
-        .filter(|(_, p)| !p.archived && p.required_courses.iter().any(|x| x == course))
-        .map(|(id, p)| (id.clone(), p.title.clone()))
-        .collect()
-}
+use crate::{
+    text::courses::{section_title, shown_title, state_code},context::use_repo, i18n::*, labels, documents, refusals, repo::Repo};
 
 #[component]
 pub fn TrainingPage() -> impl IntoView {
@@ -161,17 +37,17 @@ pub fn TrainingPage() -> impl IntoView {
     };
     let session = repo.session();
     let role = session.role;
-    let community = reading::community(&repo);
-    let me = (role == Role::Volunteer).then(|| reading::me(&repo));
-    let team = (role == Role::Staff).then(|| reading::team(&repo, community));
+    let community = documents::community(&repo);
+    let me = (role == Role::Volunteer).then(|| documents::me(&repo));
+    let team = (role == Role::Staff).then(|| documents::team(&repo, community));
     let catalogue = Memo::new(move |_| community.with(|c| c.as_ref().map(sections)));
     let error = RwSignal::new(None::<String>);
 
     let mark_done = {
         let repo = repo.clone();
         Callback::new(move |course: String| {
-            let id = crate::team::own_document(&repo.session());
-            let at = reading::now();
+            let id = repo.session().volunteer_document();
+            let at = documents::now();
             let en = labels::english_untracked();
             error.set(
                 repo.change(&id, |d, actor| {
@@ -367,15 +243,6 @@ fn counts(team: &[Volunteer], course: &str) -> (usize, usize) {
     )
 }
 
-pub fn state_code(s: TrainingState) -> &'static str {
-    match s {
-        TrainingState::NotStarted => "not_started",
-        TrainingState::AwaitingConfirmation => "awaiting",
-        TrainingState::Passed => "passed",
-        TrainingState::Failed => "failed",
-    }
-}
-
 fn state_badge(s: TrainingState) -> &'static str {
     match s {
         TrainingState::NotStarted => "",
@@ -397,15 +264,21 @@ enum TitleProblem {
 #[component]
 fn CourseForm(repo: Repo) -> impl IntoView {
     let i18n = use_i18n();
-    let community = reading::community(&repo);
-    let section = RwSignal::new(DEFAULT_CUSTOM_SECTION.to_owned());
+    let community = documents::community(&repo);
+    let section = RwSignal::new(
+        catalogue::CUSTOM_SECTION
+            .get(labels::english_untracked())
+            .to_owned(),
+    );
     let title = RwSignal::new(String::new());
     let section_error = RwSignal::new(false);
     let title_error = RwSignal::new(None::<TitleProblem>);
     let error = RwSignal::new(None::<String>);
     let added = RwSignal::new(None::<String>);
-    // Sections already used by the community's own courses, for the list.
+    // Sections already used by the community's own courses, for the list,
+    // in the screen's language.
     let known_sections = Memo::new(move |_| {
+        let en = labels::english();
         community.with(|c| {
             let mut v: Vec<String> = c
                 .as_ref()
@@ -413,11 +286,11 @@ fn CourseForm(repo: Repo) -> impl IntoView {
                     c.courses
                         .values()
                         .filter(|c| c.custom)
-                        .map(|c| c.section.clone())
+                        .map(|c| section_title(&c.section, en))
                         .collect()
                 })
                 .unwrap_or_default();
-            v.push(DEFAULT_CUSTOM_SECTION.to_owned());
+            v.push(catalogue::CUSTOM_SECTION.get(en).to_owned());
             v.sort();
             v.dedup();
             v
@@ -429,6 +302,9 @@ fn CourseForm(repo: Repo) -> impl IntoView {
         error.set(None);
         let (s, t) = (section.get_untracked(), title.get_untracked());
         let (s, t) = (s.trim().to_owned(), t.trim().to_owned());
+        // A catalogue section typed in English is stored by its Chinese name,
+        // as every phone's catalogue names it.
+        let s = catalogue::section_named(&s).map_or(s, |n| n.zh.to_owned());
         section_error.set(s.is_empty());
         let duplicate = community.with_untracked(|c| {
             c.as_ref()
@@ -444,7 +320,7 @@ fn CourseForm(repo: Repo) -> impl IntoView {
         if s.is_empty() || t.is_empty() || duplicate {
             return;
         }
-        let at = reading::now();
+        let at = documents::now();
         let doc = repo.session().community_document();
         match repo.change(&doc, |d, actor| community::add_course(d, actor, at, &s, &t)) {
             Ok(_) => {

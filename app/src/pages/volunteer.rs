@@ -28,7 +28,8 @@ use linli_shared::{
 };
 
 use crate::{
-    app::use_repo,
+    text::courses::state_code,
+    context::use_repo,
     components::{
         ppe_checklist::PpeChecklist,
         schedule_form::{ScheduleForm, day_label, span},
@@ -36,7 +37,7 @@ use crate::{
     i18n::*,
     labels,
     pages::volunteers::staff_and_leads_only,
-    reading, refusals,
+    documents, refusals,
     repo::Repo,
 };
 
@@ -93,8 +94,8 @@ pub fn VolunteerPage() -> impl IntoView {
     let staff = session.role == Role::Staff;
     let person = use_params_map().with_untracked(|p| p.get("person").unwrap_or_default());
     let doc = DocumentId::for_volunteer(&session.community, &person);
-    let community = reading::community(&repo);
-    let vol = reading::volunteer(&repo, doc);
+    let community = documents::community(&repo);
+    let vol = documents::volunteer(&repo, doc);
     let allowed = {
         let person = person.clone();
         let session = session.clone();
@@ -102,13 +103,13 @@ pub fn VolunteerPage() -> impl IntoView {
             community.with(|c| {
                 c.as_ref()
                     .and_then(|c| c.roster.get(&person))
-                    .map(|entry| crate::team::may_hold(&session, &person, entry))
+                    .map(|entry| session.may_hold(&person, entry))
             })
         })
     };
     let roster_name = {
         let person = person.clone();
-        move || community.with(|c| reading::person_name(c.as_ref(), &person))
+        move || community.with(|c| documents::person_name(c.as_ref(), &person))
     };
     let name = move || {
         vol.with(|v| v.as_ref().map(|v| v.profile.name.clone()))
@@ -258,7 +259,7 @@ fn Credentials(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> im
     let set = {
         let repo = repo.clone();
         move |platform: Option<bool>, signed: Option<Option<Day>>, psych: Option<bool>| {
-            let at = reading::now();
+            let at = documents::now();
             saved.set(false);
             run(&repo, &doc, refusal, |d, a| {
                 volunteer::set_credentials(d, a, at, platform, signed, psych)
@@ -269,7 +270,7 @@ fn Credentials(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> im
     let backbone = {
         let repo = repo.clone();
         move |on: bool| {
-            let at = reading::now();
+            let at = documents::now();
             run(&repo, &doc, refusal, |d, a| {
                 volunteer::mark_backbone(d, a, at, on)
             })
@@ -406,7 +407,7 @@ fn Credentials(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> im
 fn Recognitions(person: String, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let story = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
     let refusal: Refusal = RwSignal::new(None);
@@ -444,7 +445,7 @@ fn Recognitions(person: String, staff: bool) -> impl IntoView {
                 return;
             }
             problem.set(None);
-            let at = reading::now();
+            let at = documents::now();
             let community_doc = repo.session().community_document();
             if run(&repo, &community_doc, refusal, |d, a| {
                 community::recognise(d, a, at, &person, &text)
@@ -518,27 +519,18 @@ fn Recognitions(person: String, staff: bool) -> impl IntoView {
     }
 }
 
-fn state_code(s: TrainingState) -> &'static str {
-    match s {
-        TrainingState::NotStarted => "not-started",
-        TrainingState::AwaitingConfirmation => "awaiting",
-        TrainingState::Passed => "passed",
-        TrainingState::Failed => "failed",
-    }
-}
-
 /// Training: every course a post requires, and every course with a record;
 /// staff confirm a course or record an assessment.
 #[component]
 fn Training(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let refusal: Refusal = RwSignal::new(None);
     let courses = Memo::new(move |_| {
         let required: BTreeSet<String> = community.with(|c| {
             c.as_ref()
-                .map(crate::pages::volunteers::required_courses)
+                .map(linli_shared::model::courses::required_courses)
                 .unwrap_or_default()
                 .into_iter()
                 .collect()
@@ -559,7 +551,7 @@ fn Training(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> impl 
     });
     let record = Callback::new(
         move |(course, action, passed): (String, TrainingAction, Option<bool>)| {
-            let at = reading::now();
+            let at = documents::now();
             run(&repo, &doc, refusal, |d, a| {
                 volunteer::record_training(d, a, at, &course, action, passed)
             });
@@ -651,7 +643,7 @@ fn Training(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> impl 
 fn Shifts(doc: DocumentId, vol: Memo<Option<Volunteer>>) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let refusal: Refusal = RwSignal::new(None);
     let offset = move || community.with(|c| offset_of(c.as_ref()));
     let over = Memo::new(move |_| {
@@ -667,7 +659,7 @@ fn Shifts(doc: DocumentId, vol: Memo<Option<Volunteer>>) -> impl IntoView {
         if !window().confirm_with_message(&question).unwrap_or(false) {
             return;
         }
-        let at = reading::now();
+        let at = documents::now();
         run(&repo, &doc, refusal, |d, a| {
             volunteer::cancel_shift(d, a, at, &id)
         });
@@ -717,7 +709,7 @@ fn Shifts(doc: DocumentId, vol: Memo<Option<Volunteer>>) -> impl IntoView {
                                         .and_then(|c| c.posts.get(&post))
                                         .map_or_else(|| t_string!(i18n, vol_post_gone).to_string(), |p| p.title.clone())
                                 });
-                                let who = community.with(|c| reading::person_name(c.as_ref(), &by));
+                                let who = community.with(|c| documents::person_name(c.as_ref(), &by));
                                 let when = span(start, end, offset, en);
                                 let flagged = service_hours::split_by_day(start, end, offset)
                                     .iter()
@@ -764,7 +756,7 @@ struct DayRecord {
 fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let refusal: Refusal = RwSignal::new(None);
     let offset = move || community.with(|c| offset_of(c.as_ref()));
     let open = Memo::new(move |_| {
@@ -812,7 +804,7 @@ fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> imp
     // Shifts to check in to: those of today and tomorrow's early hours.
     let candidates = Memo::new(move |_| {
         let offset = offset();
-        let today = community.with(|c| reading::today(c.as_ref()));
+        let today = community.with(|c| documents::today(c.as_ref()));
         vol.with(|v| {
             v.as_ref()
                 .map(|v| {
@@ -831,7 +823,7 @@ fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> imp
     });
     // The shift running now is the likely one.
     Effect::new(move |_| {
-        let now = reading::now();
+        let now = documents::now();
         let list = candidates.get();
         if shift_choice.get_untracked().is_empty()
             && let Some((id, ..)) = list
@@ -845,7 +837,7 @@ fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> imp
     let check_in = {
         let repo = repo.clone();
         Callback::new(move |()| {
-            let at = reading::now();
+            let at = documents::now();
             let offset = offset();
             let shift = shift_choice.get_untracked();
             if run(&repo, &doc, refusal, |d, a| {
@@ -888,7 +880,7 @@ fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> imp
     let check_out = {
         let repo = repo.clone();
         move |_| {
-            let at = reading::now();
+            let at = documents::now();
             let offset = offset();
             let since = open.get_untracked();
             let shift = vol.with_untracked(|v| {
@@ -917,7 +909,7 @@ fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> imp
         }
     };
     let confirm = Callback::new(move |day: Day| {
-        let at = reading::now();
+        let at = documents::now();
         let offset = offset();
         run(&repo, &doc, refusal, |d, a| {
             volunteer::confirm_hours(d, a, at, day, offset)
@@ -1092,7 +1084,7 @@ fn Attendance(doc: DocumentId, vol: Memo<Option<Volunteer>>, staff: bool) -> imp
 fn FeedbackList(vol: Memo<Option<Volunteer>>) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     view! {
         <section class="card vol-feedback">
             <h2>{t!(i18n, vol_feedback_title)}</h2>

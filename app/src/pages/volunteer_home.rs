@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use linli_shared::model::doc::DocKind;
 
 use crate::{
-    app::use_repo,
+    context::use_repo,
     components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
     i18n::*,
-    reading,
+    documents,
 };
 
 #[component]
@@ -17,8 +17,8 @@ pub fn VolunteerHome() -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
     let session = repo.session();
-    let community = reading::community(&repo);
-    let casebooks = reading::listings(community, &repo, DocKind::Casebook);
+    let community = documents::community(&repo);
+    let casebooks = documents::listings(community, &repo, DocKind::Casebook);
     let announcements = move || {
         community.with(|c| {
             c.as_ref()

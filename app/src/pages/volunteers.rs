@@ -12,7 +12,6 @@ use linli_shared::{
     model::{
         Role,
         civil::{Day, clock},
-        community::Community,
         service_hours,
         service_report::hours,
         training_status::TrainingState,
@@ -21,7 +20,9 @@ use linli_shared::{
     table::{Rows, csv},
 };
 
-use crate::{app::use_repo, files, i18n::*, labels, reading};
+use linli_shared::model::courses::required_courses;
+
+use crate::{context::use_repo, browser::files, i18n::*, labels, documents};
 
 /// One line of the roster: the roster's facts, and the volunteer's own
 /// document once it is here.
@@ -74,17 +75,6 @@ pub fn awaiting(v: &Volunteer) -> Vec<String> {
         .filter(|c| v.training_state(c) == TrainingState::AwaitingConfirmation)
         .cloned()
         .collect()
-}
-
-/// Courses some open post requires (不培训不上岗), in catalogue order.
-pub fn required_courses(c: &Community) -> Vec<String> {
-    let wanted: BTreeSet<&String> = c
-        .posts
-        .values()
-        .filter(|p| !p.archived)
-        .flat_map(|p| &p.required_courses)
-        .collect();
-    wanted.into_iter().cloned().collect()
 }
 
 /// Minutes served (closed check-in sessions) and how many sessions.
@@ -171,7 +161,7 @@ pub fn VolunteersPage() -> impl IntoView {
         return staff_and_leads_only().into_any();
     }
     let staff = session.role == Role::Staff;
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let lines = {
         let repo = repo.clone();
         Memo::new(move |_| {
@@ -179,7 +169,7 @@ pub fn VolunteersPage() -> impl IntoView {
             let session = repo.session();
             community.with(|c| {
                 let Some(c) = c else { return Vec::new() };
-                let mut out: Vec<Line> = crate::team::documents(&session, &c.roster)
+                let mut out: Vec<Line> = session.volunteer_documents(&c.roster)
                     .into_iter()
                     .map(|(person, id)| {
                         let entry = &c.roster[&person];
@@ -215,7 +205,7 @@ pub fn VolunteersPage() -> impl IntoView {
             export_error.set(Some(t_string!(i18n, vol_export_none).to_string()));
             return;
         }
-        let today = community.with_untracked(|c| reading::today(c.as_ref()));
+        let today = community.with_untracked(|c| documents::today(c.as_ref()));
         let name = if en {
             format!("backbone-roster-{}.csv", today.iso())
         } else {
@@ -242,7 +232,7 @@ pub fn VolunteersPage() -> impl IntoView {
         let building = session.building.clone();
         move || match (staff, &building) {
             (false, Some(b)) => {
-                let name = community.with(|c| reading::building_name(c.as_ref(), b));
+                let name = community.with(|c| documents::building_name(c.as_ref(), b));
                 crate::fill(t_string!(i18n, vol_scope_lead), &[("building", name)])
             }
             _ => t_string!(i18n, vol_scope_staff).to_string(),
@@ -320,7 +310,7 @@ pub fn VolunteersPage() -> impl IntoView {
 fn VolunteerLine(line: Line) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
-    let community = reading::community(&repo);
+    let community = documents::community(&repo);
     let Line {
         person,
         name,
@@ -347,7 +337,7 @@ fn VolunteerLine(line: Line) -> impl IntoView {
         let en = labels::english();
         community.with(|c| {
             let offset = c.as_ref().map_or(480, |c| c.utc_offset_minutes);
-            let today = reading::today(c.as_ref());
+            let today = documents::today(c.as_ref());
             let required = c.as_ref().map(required_courses).unwrap_or_default();
             let passed = required
                 .iter()
@@ -389,7 +379,7 @@ fn VolunteerLine(line: Line) -> impl IntoView {
             };
             let place = building
                 .as_ref()
-                .map(|b| reading::building_name(c.as_ref(), b));
+                .map(|b| documents::building_name(c.as_ref(), b));
             let source = v.profile.source.map(|s| labels::volunteer_source(s, en));
             let facts: Vec<String> = place.into_iter().chain(source.map(str::to_owned)).collect();
             view! {

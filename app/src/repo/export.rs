@@ -90,7 +90,7 @@ impl Repo {
             .to_iso_string()
             .as_string()
             .unwrap_or_default();
-        crate::files::download(
+        crate::browser::files::download(
             &format!("linli-export-{}.json", &day[..10.min(day.len())]),
             "application/json",
             self.export_json().as_bytes(),

@@ -13,6 +13,11 @@
 //! - [`sync_book`]: which documents hold changes the relay has not confirmed.
 //! - [`tabs`]: other tabs of the app on this phone.
 //! - [`export`]: everything on the phone as one file.
+//! - [`parsed`]: documents read into model types, kept while unchanged.
+//!
+//! The repo knows no feature: it publishes its [`News`] and the features
+//! that follow documents (see `crate::features`) subscribe where the app
+//! starts.
 
 pub mod export;
 pub mod link;
@@ -30,7 +35,7 @@ use automerge::AutoCommit;
 use futures::{StreamExt, channel::mpsc};
 use leptos::prelude::*;
 use linli_shared::{
-    model::{ModelError, community, directory},
+    model::{ModelError, directory},
     sync::{
         chunk::StoredChunk,
         document_id::DocumentId,
@@ -118,6 +123,18 @@ pub struct Presence {
     pub heard: f64,
 }
 
+/// What the repo tells those who follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum News {
+    /// A document changed: here, or from the relay.
+    Changed(DocumentId),
+    /// The community document changed (roster, directory) and the documents
+    /// this device may see were opened: who holds what may have changed.
+    Membership,
+}
+
+type Subscriber = Rc<dyn Fn(&Repo, &News)>;
+
 /// A document this phone started, whose scope the relay has not been told.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PendingScope {
@@ -142,8 +159,8 @@ struct Inner {
     /// Documents read into model types, while unchanged.
     parsed: parsed::Parsed,
     pending_scopes: Vec<PendingScope>,
-    /// Introduce this person on the roster once the community document is here.
-    introduce: bool,
+    /// Those following the repo's news, in the order they subscribed.
+    subscribers: Vec<Subscriber>,
     /// Every document opened or created, in order.
     opened: Vec<DocumentId>,
 }
@@ -176,12 +193,8 @@ fn clock() -> u64 {
 impl Repo {
     /// Reads everything from the store and opens it, so the first screen shows
     /// data; then starts the effect runner, the clock, the link and the tab
-    /// channel. `introduce`: the phone has just joined.
-    pub async fn start(
-        store: Store,
-        session: Session,
-        introduce: bool,
-    ) -> Result<Repo, StoreError> {
+    /// channel.
+    pub async fn start(store: Store, session: Session) -> Result<Repo, StoreError> {
         let preloaded = store.load_all().await?;
         let book = store
             .get_meta(sync_book::KEY)
@@ -218,7 +231,7 @@ impl Repo {
                 book,
                 parsed: parsed::Parsed::default(),
                 pending_scopes,
-                introduce,
+                subscribers: Vec::new(),
                 opened: Vec::new(),
             }))),
             effects: effects_tx,
@@ -235,9 +248,7 @@ impl Repo {
             repo.open(id);
         }
         repo.open_visible();
-        repo.try_introduce();
         repo.spawn_runner(effects_rx);
-        crate::welfare_needs::sweep(&repo);
         tabs::listen(repo.clone());
         link::spawn(repo.clone(), wake_rx);
         let ticking = repo.clone();
@@ -254,6 +265,19 @@ impl Repo {
             std::time::Duration::from_secs(1),
         ));
         Ok(repo)
+    }
+
+    /// Follows the repo's news from now on (features, where the app starts).
+    pub fn subscribe(&self, subscriber: impl Fn(&Repo, &News) + 'static) {
+        self.inner.borrow_mut().subscribers.push(Rc::new(subscriber));
+    }
+
+    /// Tells every subscriber (none holds the repo borrowed meanwhile).
+    fn publish(&self, news: News) {
+        let subscribers = self.inner.borrow().subscribers.clone();
+        for subscriber in subscribers {
+            subscriber(self, &news);
+        }
     }
 
     pub fn session(&self) -> Session {
@@ -319,7 +343,7 @@ impl Repo {
 
     /// Opens every listed document this device may see.
     fn open_visible(&self) {
-        let (ids, roster): (Vec<DocumentId>, _) = {
+        let ids: Vec<DocumentId> = {
             let inner = self.inner.borrow();
             let Some(doc) = inner.engine.document(&inner.session.community_document()) else {
                 return;
@@ -327,19 +351,15 @@ impl Repo {
             let Ok(documents) = directory::read(doc) else {
                 return;
             };
-            let ids = directory::visible_to(&documents, &inner.session.member())
+            directory::visible_to(&documents, &inner.session.member())
                 .into_iter()
                 .filter_map(|(id, _)| id.parse().ok())
-                .collect();
-            (
-                ids,
-                community::read(doc).map(|c| c.roster).unwrap_or_default(),
-            )
+                .collect()
         };
         for id in ids {
             self.open(id);
         }
-        crate::team::open(self, &roster);
+        self.publish(News::Membership);
     }
 
     /// Reads a document (None while it has not arrived).
@@ -414,7 +434,7 @@ impl Repo {
         self.handle(Event::LocalChange { document });
         self.mark_unsynced(document);
         self.signals.revision.update(|r| *r += 1);
-        crate::welfare_needs::convert(self, &document);
+        self.publish(News::Changed(document));
         if document == self.session().community_document() {
             self.open_visible();
         }
@@ -506,33 +526,6 @@ impl Repo {
         self.inner.borrow().opened.clone()
     }
 
-    /// Once the community document has arrived, a phone that just joined puts
-    /// its person on the roster.
-    fn try_introduce(&self) {
-        let (wanted, community, name, building) = {
-            let inner = self.inner.borrow();
-            (
-                inner.introduce,
-                inner.session.community_document(),
-                inner.session.name.clone(),
-                inner.session.building.clone(),
-            )
-        };
-        if !wanted || !self.has(&community) {
-            return;
-        }
-        self.inner.borrow_mut().introduce = false;
-        let done = self.change(&community, |d, actor| {
-            community::introduce(d, actor, now_ms() as i64, &name, building.as_deref())
-        });
-        if done.is_ok() {
-            let store = self.store();
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = store.delete_meta(crate::boot::INTRODUCE).await;
-            });
-        }
-    }
-
     fn spawn_runner(&self, mut rx: mpsc::UnboundedReceiver<Vec<Effect>>) {
         let repo = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
@@ -592,10 +585,9 @@ impl Repo {
             }
             Effect::Changed { document } => {
                 self.signals.revision.update(|r| *r += 1);
-                crate::welfare_needs::convert(self, &document);
+                self.publish(News::Changed(document));
                 if document == self.session().community_document() {
                     self.open_visible();
-                    self.try_introduce();
                     self.retry_unavailable();
                 }
                 self.signals.unavailable.update(|u| {

@@ -30,3 +30,18 @@ pub async fn chosen(input: &web_sys::HtmlInputElement) -> Option<(String, Vec<u8
     let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
     Some((file.name(), js_sys::Uint8Array::new(&buffer).to_vec()))
 }
+
+/// A file name without characters a phone's file system refuses.
+pub fn file_part(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                || c.is_whitespace()
+            {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
+}

@@ -1,5 +1,12 @@
 //! What screens read from the phone's documents, as memos that follow every
-//! change (local, from the relay, or from another tab).
+//! change (local, from the relay, or from another tab). Reading only: every
+//! write goes through [`crate::actions`].
+//!
+//! - [`overview`]: a day's progress of the community (dashboard, daily summary).
+//! - [`read_ahead`]: reading a staff phone's documents while it is idle.
+
+pub mod overview;
+pub mod read_ahead;
 
 use leptos::prelude::*;
 use linli_shared::{
@@ -89,7 +96,7 @@ pub fn volunteer(repo: &Repo, id: DocumentId) -> Memo<Option<Volunteer>> {
 
 /// This volunteer's own document.
 pub fn me(repo: &Repo) -> Memo<Option<Volunteer>> {
-    volunteer(repo, crate::team::own_document(&repo.session()))
+    volunteer(repo, repo.session().volunteer_document())
 }
 
 /// The volunteers whose documents this device holds and has (staff: all;
@@ -101,7 +108,7 @@ pub fn team(repo: &Repo, community: Memo<Option<Community>>) -> Memo<Vec<Volunte
         let session = repo.session();
         community.with(|c| {
             let Some(c) = c else { return Vec::new() };
-            crate::team::documents(&session, &c.roster)
+            session.volunteer_documents(&c.roster)
                 .into_iter()
                 .filter_map(|(_, id)| repo.parsed(&id, |d| volunteer::read(d).ok()))
                 .map(|v| (*v).clone())
@@ -171,18 +178,4 @@ pub fn ledger_doc(repo: &Repo, id: Memo<Option<DocumentId>>) -> Memo<Option<Ledg
         repo.parsed(&id, |d| ledger::read(d).ok())
             .map(|r| (*r).clone())
     })
-}
-
-/// Runs a model operation on a document and turns its error into a line for
-/// the screen (the generic "did not work" text plus what the model said).
-pub fn apply<T>(
-    repo: &Repo,
-    doc: &DocumentId,
-    failed: &str,
-    op: impl FnOnce(
-        &mut automerge::AutoCommit,
-        &linli_shared::model::Actor,
-    ) -> Result<T, linli_shared::model::ModelError>,
-) -> Result<T, String> {
-    repo.change(doc, op).map_err(|e| format!("{failed} ({e})"))
 }

@@ -20,7 +20,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{reading, repo::Repo};
+use crate::repo::Repo;
 
 /// The documents one building's figures come from on a day: its ledger and
 /// its rounds of the day.
@@ -35,8 +35,8 @@ pub fn follow(
     day: Signal<Day>,
     now: Signal<i64>,
 ) -> Memo<Option<(Overview, Sources)>> {
-    let ledgers = reading::listings(community, repo, DocKind::Ledger);
-    let rounds = reading::listings(community, repo, DocKind::Round);
+    let ledgers = super::listings(community, repo, DocKind::Ledger);
+    let rounds = super::listings(community, repo, DocKind::Round);
     let session = repo.session();
     let only = (session.role == Role::Lead)
         .then(|| session.building.clone())

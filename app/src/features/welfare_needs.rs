@@ -10,7 +10,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{reading, repo::Repo};
+use crate::{documents, repo::Repo};
 
 /// Looks at one changed document; converts what it finds.
 pub fn convert(repo: &Repo, document: &DocumentId) {
@@ -57,7 +57,7 @@ pub fn convert(repo: &Repo, document: &DocumentId) {
             })
             .unwrap_or(true);
         if !known {
-            let at = reading::now();
+            let at = documents::now();
             let _ = repo.change(&ledger_id, |d, actor| {
                 field_work::need_from_check(d, actor, at, &event, &household, &note)
             });

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use linli_shared::model::Role;
 
-use crate::{app::use_repo, i18n::*, repo::Repo};
+use crate::{context::use_repo, i18n::*, repo::Repo};
 
 /// The phone's repo when staff or a lead may see the screen; otherwise the
 /// card to show instead, under `title`.
