@@ -15,3 +15,4 @@ pub mod model;
 pub mod release;
 pub mod sync;
 pub mod table;
+pub mod vocabulary;

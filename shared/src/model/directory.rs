@@ -14,7 +14,7 @@ use crate::model::{
     civil::Millis,
     doc::{self, DocKind},
 };
-use crate::sync::scope::{Member, Scope};
+use crate::vocabulary::{Member, Scope};
 
 /// One document in the directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

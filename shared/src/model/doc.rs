@@ -7,7 +7,8 @@ use automerge::{
     transaction::{CommitOptions, Transactable},
 };
 
-use crate::model::{Actor, ModelError, catalogue::string_enum, civil::Millis};
+use crate::model::{Actor, ModelError, civil::Millis};
+use crate::vocabulary::stored_name::string_enum;
 
 /// The schema this code writes. A document with a larger number came from a
 /// newer app: reading it is refused rather than misread.

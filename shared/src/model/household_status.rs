@@ -6,7 +6,8 @@
 //! this: a household removed on one phone and edited on another stays
 //! archived, and keeps the edit. Nothing is ever deleted.
 
-use crate::model::{catalogue::string_enum, ledger::HouseholdEvent};
+use crate::model::ledger::HouseholdEvent;
+use crate::vocabulary::stored_name::string_enum;
 
 string_enum! {
     pub enum HouseholdAction {

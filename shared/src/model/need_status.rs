@@ -8,7 +8,8 @@
 //! a need closed on one phone and edited on another stays closed, with the
 //! edit.
 
-use crate::model::{catalogue::string_enum, ledger::NeedEvent};
+use crate::model::ledger::NeedEvent;
+use crate::vocabulary::stored_name::string_enum;
 
 string_enum! {
     pub enum NeedAction {

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Actor, ModelError, Role,
-    catalogue::string_enum,
     civil::{Day, Millis},
     doc::{self, DocKind},
     stop_status::{self, StopStatus},
 };
+use crate::vocabulary::stored_name::string_enum;
 
 string_enum! {
     pub enum RoundKind {

@@ -5,7 +5,8 @@
 //! fails it. The latest staff verdict (time, then id) stands, so a later
 //! re-assessment replaces an earlier failure, on every replica alike.
 
-use crate::model::{catalogue::string_enum, volunteer::TrainingEvent};
+use crate::model::volunteer::TrainingEvent;
+use crate::vocabulary::stored_name::string_enum;
 
 string_enum! {
     pub enum TrainingAction {

@@ -8,12 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Actor, ModelError, Role,
-    catalogue::{Skill, VolunteerSource, string_enum},
+    catalogue::{Skill, VolunteerSource},
     civil::{Day, Millis},
     doc::{self, DocKind},
     service_hours::{self, DayHours},
     training_status::{self, TrainingAction, TrainingState},
 };
+use crate::vocabulary::stored_name::string_enum;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Volunteer {

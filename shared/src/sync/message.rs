@@ -7,7 +7,7 @@ use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 use thiserror::Error;
 
-use super::document_id::{DocumentId, DocumentIdError};
+use crate::vocabulary::{DocumentId, DocumentIdError};
 
 /// The only protocol version there is.
 pub const PROTOCOL_V1: &str = "1";

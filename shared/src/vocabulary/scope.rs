@@ -1,10 +1,11 @@
 //! Who may sync a document: its scope, and the rules the relay enforces on
 //! every `request` and `sync` (design.md, "Documents"). The phone uses the same
-//! rules to ask only for what its role may see.
+//! rules to ask only for what its role may see, and the community's directory
+//! ([`crate::model::directory`]) to list only what a member may open.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::actor::Role;
+use super::Role;
 
 /// A device as access control sees it.
 #[derive(Clone, Copy, Debug)]
