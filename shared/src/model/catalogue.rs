@@ -2,8 +2,34 @@
 //! zone types and what each calls for, special groups, need kinds, volunteer
 //! sources and skills, and the general training catalogue of attachment 2.
 //! Each is stored in documents by a stable lowercase name.
+//!
+//! Each entry carries its name in both languages here ([`Name`]), not in the
+//! app's locale files: the same names are written on the host side, where
+//! there is no locale — the Chinese exports (daily summary, needs report,
+//! household ledger), the ledger import that reads either language, and the
+//! general courses seeded into every new community — so the catalogue is
+//! the one place a name is written, and the app's screens read it from here.
 
 use crate::vocabulary::stored_name::string_enum;
+
+/// A catalogue entry's name: Chinese (the guideline's word, the one written
+/// in exports and documents) and English (plain and short, for the screen).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Name {
+    const fn new(zh: &'static str, en: &'static str) -> Self {
+        Name { zh, en }
+    }
+
+    /// The name in English when `english`, else in Chinese.
+    pub fn get(self, english: bool) -> &'static str {
+        if english { self.en } else { self.zh }
+    }
+}
 
 string_enum! {
     /// 十类服务: the ten kinds of volunteer service in the guideline.
@@ -32,18 +58,19 @@ string_enum! {
 }
 
 impl ServiceCategory {
-    pub fn name_zh(self) -> &'static str {
+    pub fn name(self) -> Name {
+        use ServiceCategory::*;
         match self {
-            ServiceCategory::NucleicAcidTesting => "核酸检测",
-            ServiceCategory::Checkpoint => "社区值守",
-            ServiceCategory::Delivery => "物资配送",
-            ServiceCategory::Information => "信息管理",
-            ServiceCategory::Publicity => "政策宣传",
-            ServiceCategory::Disinfection => "防疫消杀",
-            ServiceCategory::Security => "治安维护",
-            ServiceCategory::SpecialGroups => "特殊人群服务",
-            ServiceCategory::PsychologicalSupport => "精神慰藉",
-            ServiceCategory::Other => "其他",
+            NucleicAcidTesting => Name::new("核酸检测", "Nucleic-acid testing"),
+            Checkpoint => Name::new("社区值守", "Checkpoint duty"),
+            Delivery => Name::new("物资配送", "Supply delivery"),
+            Information => Name::new("信息管理", "Information management"),
+            Publicity => Name::new("政策宣传", "Policy publicity"),
+            Disinfection => Name::new("防疫消杀", "Disinfection"),
+            Security => Name::new("治安维护", "Security patrol"),
+            SpecialGroups => Name::new("特殊人群服务", "Special-group services"),
+            PsychologicalSupport => Name::new("精神慰藉", "Psychological support"),
+            Other => Name::new("其他服务", "Other services"),
         }
     }
 }
@@ -61,11 +88,11 @@ string_enum! {
 }
 
 impl Zone {
-    pub fn name_zh(self) -> &'static str {
+    pub fn name(self) -> Name {
         match self {
-            Zone::Sealed => "封控区",
-            Zone::Controlled => "管控区",
-            Zone::Prevention => "防范区",
+            Zone::Sealed => Name::new("封控区", "Sealed zone"),
+            Zone::Controlled => Name::new("管控区", "Controlled zone"),
+            Zone::Prevention => Name::new("防范区", "Prevention zone"),
         }
     }
 
@@ -105,6 +132,22 @@ string_enum! {
     }
 }
 
+impl SpecialGroup {
+    pub fn name(self) -> Name {
+        use SpecialGroup::*;
+        match self {
+            ElderlyAlone => Name::new("独居老人", "Elderly living alone"),
+            Elderly => Name::new("老人", "Elderly"),
+            Pregnant => Name::new("孕产妇", "Pregnant"),
+            Infant => Name::new("婴幼儿", "Infant"),
+            Disabled => Name::new("残疾人", "Disabled"),
+            ChronicIllness => Name::new("慢性病", "Chronic illness"),
+            Psychological => Name::new("心理需求", "Psychological"),
+            Hardship => Name::new("困难群众", "Hardship"),
+        }
+    }
+}
+
 string_enum! {
     /// What a household needs.
     pub enum NeedKind {
@@ -113,6 +156,19 @@ string_enum! {
         DailyGoods = "daily_goods",
         MedicalVisit = "medical_visit",
         Other = "other",
+    }
+}
+
+impl NeedKind {
+    pub fn name(self) -> Name {
+        use NeedKind::*;
+        match self {
+            Medicine => Name::new("药品", "Medicine"),
+            Food => Name::new("食品", "Food"),
+            DailyGoods => Name::new("生活用品", "Daily goods"),
+            MedicalVisit => Name::new("就医", "Medical visit"),
+            Other => Name::new("其他", "Other"),
+        }
     }
 }
 
@@ -125,6 +181,16 @@ string_enum! {
         Soon = "soon",
         /// When the next round goes out.
         Routine = "routine",
+    }
+}
+
+impl Urgency {
+    pub fn name(self) -> Name {
+        match self {
+            Urgency::Urgent => Name::new("紧急", "Urgent"),
+            Urgency::Soon => Name::new("较急", "Soon"),
+            Urgency::Routine => Name::new("一般", "Routine"),
+        }
     }
 }
 
@@ -148,6 +214,23 @@ string_enum! {
     }
 }
 
+impl VolunteerSource {
+    pub fn name(self) -> Name {
+        use VolunteerSource::*;
+        match self {
+            Cadre => Name::new("下沉干部职工", "Government or enterprise staff sent down"),
+            PartyMember => Name::new("社区党员", "Party member"),
+            Veteran => Name::new("退役军人", "Veteran"),
+            GridWorker => Name::new("网格员、楼门院长等", "Grid or community worker"),
+            Resident => Name::new("居民群众", "Resident"),
+            NewEconomyWorker => {
+                Name::new("快递员、外卖员等新就业群体", "Courier, rider or gig worker")
+            }
+            PlatformVolunteer => Name::new("“志愿北京”注册志愿者", "Registered platform volunteer"),
+        }
+    }
+}
+
 string_enum! {
     /// Skills that qualify volunteers for particular posts.
     pub enum Skill {
@@ -160,6 +243,20 @@ string_enum! {
     }
 }
 
+impl Skill {
+    pub fn name(self) -> Name {
+        use Skill::*;
+        match self {
+            Medical => Name::new("医疗护理", "Medical"),
+            PsychologicalCounselling => Name::new("心理咨询", "Psychological counselling"),
+            SocialWork => Name::new("社会工作", "Social work"),
+            Driving => Name::new("驾驶", "Driving"),
+            Translation => Name::new("外语翻译", "Translation"),
+            DataEntry => Name::new("信息录入", "Data entry"),
+        }
+    }
+}
+
 /// A course's id in the training catalogue.
 pub type CourseId = String;
 
@@ -167,99 +264,157 @@ pub type CourseId = String;
 #[derive(Clone, Copy, Debug)]
 pub struct GeneralCourse {
     pub id: &'static str,
-    pub section: &'static str,
-    pub title: &'static str,
+    /// The section it is filed under; its Chinese name is stored in the
+    /// community's catalogue.
+    pub section: Name,
+    /// Its title; the Chinese one is stored in the community's catalogue.
+    pub title: Name,
 }
+
+/// Attachment 2's five sections, in the guideline's order.
+pub const GENERAL_SECTIONS: [Name; 5] = [PROTECTION, RIGHTS, ESSENTIALS, EMERGENCY, EPIDEMIC];
+const PROTECTION: Name = Name::new("防护篇", "Protection");
+const RIGHTS: Name = Name::new("权益保障篇", "Rights and safeguards");
+const ESSENTIALS: Name = Name::new("应知应会篇", "Essentials");
+const EMERGENCY: Name = Name::new("应急预案篇", "Emergency response");
+const EPIDEMIC: Name = Name::new("疫情防控知识篇", "Epidemic prevention");
+
+/// The section a community's own course is filed under unless staff type
+/// another (the Chinese name is what is stored).
+pub const CUSTOM_SECTION: Name = Name::new("岗位专项培训", "Post-specific training");
 
 /// 新冠肺炎疫情防控志愿者通用培训目录 (attachment 2), preloaded into every
 /// community's training catalogue.
 pub const GENERAL_CATALOGUE: &[GeneralCourse] = &[
     GeneralCourse {
         id: "g-protect-1",
-        section: "防护篇",
-        title: "如何正确穿脱防护用品",
+        section: PROTECTION,
+        title: Name::new(
+            "如何正确穿脱防护用品",
+            "Putting on and taking off protective equipment",
+        ),
     },
     GeneralCourse {
         id: "g-protect-2",
-        section: "防护篇",
-        title: "如何正确佩戴口罩",
+        section: PROTECTION,
+        title: Name::new("如何正确佩戴口罩", "Wearing a mask correctly"),
     },
     GeneralCourse {
         id: "g-protect-3",
-        section: "防护篇",
-        title: "如何正确脱戴一次性手套",
+        section: PROTECTION,
+        title: Name::new(
+            "如何正确脱戴一次性手套",
+            "Putting on and removing disposable gloves",
+        ),
     },
     GeneralCourse {
         id: "g-rights-1",
-        section: "权益保障篇",
-        title: "如何做好志愿服务管理",
+        section: RIGHTS,
+        title: Name::new("如何做好志愿服务管理", "Managing volunteer service well"),
     },
     GeneralCourse {
         id: "g-rights-2",
-        section: "权益保障篇",
-        title: "如何使用信息平台管理志愿服务项目",
+        section: RIGHTS,
+        title: Name::new(
+            "如何使用信息平台管理志愿服务项目",
+            "Managing volunteer projects on the information platform",
+        ),
     },
     GeneralCourse {
         id: "g-rights-3",
-        section: "权益保障篇",
-        title: "如何申请身边的疫情防控志愿服务项目",
+        section: RIGHTS,
+        title: Name::new(
+            "如何申请身边的疫情防控志愿服务项目",
+            "Applying for epidemic-prevention volunteer projects nearby",
+        ),
     },
     GeneralCourse {
         id: "g-know-1",
-        section: "应知应会篇",
-        title: "什么是志愿者",
+        section: ESSENTIALS,
+        title: Name::new("什么是志愿者", "What a volunteer is"),
     },
     GeneralCourse {
         id: "g-know-2",
-        section: "应知应会篇",
-        title: "什么是志愿服务",
+        section: ESSENTIALS,
+        title: Name::new("什么是志愿服务", "What volunteer service is"),
     },
     GeneralCourse {
         id: "g-know-3",
-        section: "应知应会篇",
-        title: "如何进行有效沟通",
+        section: ESSENTIALS,
+        title: Name::new("如何进行有效沟通", "Communicating effectively"),
     },
     GeneralCourse {
         id: "g-know-4",
-        section: "应知应会篇",
-        title: "如何服务特殊群体",
+        section: ESSENTIALS,
+        title: Name::new("如何服务特殊群体", "Serving special groups"),
     },
     GeneralCourse {
         id: "g-know-5",
-        section: "应知应会篇",
-        title: "哪些事情不应该做",
+        section: ESSENTIALS,
+        title: Name::new("哪些事情不应该做", "What not to do"),
     },
     GeneralCourse {
         id: "g-emerg-1",
-        section: "应急预案篇",
-        title: "如何做好社区应急志愿服务",
+        section: EMERGENCY,
+        title: Name::new(
+            "如何做好社区应急志愿服务",
+            "Community emergency volunteering",
+        ),
     },
     GeneralCourse {
         id: "g-emerg-2",
-        section: "应急预案篇",
-        title: "特殊风险提示",
+        section: EMERGENCY,
+        title: Name::new("特殊风险提示", "Special risk warnings"),
     },
     GeneralCourse {
         id: "g-emerg-3",
-        section: "应急预案篇",
-        title: "针对疫情期间的独居老人，社区可以做什么",
+        section: EMERGENCY,
+        title: Name::new(
+            "针对疫情期间的独居老人，社区可以做什么",
+            "What a community can do for elderly people living alone",
+        ),
     },
     GeneralCourse {
         id: "g-epi-1",
-        section: "疫情防控知识篇",
-        title: "核酸检测注意事项",
+        section: EPIDEMIC,
+        title: Name::new("核酸检测注意事项", "Nucleic-acid testing: points to note"),
     },
     GeneralCourse {
         id: "g-epi-2",
-        section: "疫情防控知识篇",
-        title: "封控区、管控区、防范区的划分和管理",
+        section: EPIDEMIC,
+        title: Name::new(
+            "封控区、管控区、防范区的划分和管理",
+            "Sealed, controlled and prevention zones",
+        ),
     },
     GeneralCourse {
         id: "g-epi-3",
-        section: "疫情防控知识篇",
-        title: "安全度过疫情防控关键期的文明习惯",
+        section: EPIDEMIC,
+        title: Name::new(
+            "安全度过疫情防控关键期的文明习惯",
+            "Good habits through the critical period",
+        ),
     },
 ];
+
+/// A general course by its id.
+pub fn general_course(id: &str) -> Option<&'static GeneralCourse> {
+    GENERAL_CATALOGUE.iter().find(|c| c.id == id)
+}
+
+/// A section's name in both languages, from either (the Chinese one is what
+/// a community's catalogue stores; the English one is what an English screen
+/// shows and a form may send back): attachment 2's sections and the
+/// suggested section for a community's own courses; None for a section
+/// staff named themselves.
+pub fn section_named(name: &str) -> Option<Name> {
+    let name = name.trim();
+    GENERAL_SECTIONS
+        .iter()
+        .chain([&CUSTOM_SECTION])
+        .find(|n| n.zh == name || n.en.eq_ignore_ascii_case(name))
+        .copied()
+}
 
 #[cfg(test)]
 mod tests {
@@ -269,7 +424,7 @@ mod tests {
     fn names_round_trip() {
         for c in ServiceCategory::ALL {
             assert_eq!(ServiceCategory::parse(c.as_str()), Some(*c));
-            assert!(!c.name_zh().is_empty());
+            assert!(!c.name().zh.is_empty() && !c.name().en.is_empty());
         }
         assert_eq!(ServiceCategory::ALL.len(), 10);
         for z in Zone::ALL {
@@ -313,7 +468,7 @@ mod tests {
 
     #[test]
     fn the_general_catalogue_has_the_five_sections_of_attachment_2() {
-        let mut sections: Vec<_> = GENERAL_CATALOGUE.iter().map(|c| c.section).collect();
+        let mut sections: Vec<_> = GENERAL_CATALOGUE.iter().map(|c| c.section.zh).collect();
         sections.dedup();
         assert_eq!(
             sections,
@@ -330,5 +485,49 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), GENERAL_CATALOGUE.len());
+    }
+
+    #[test]
+    fn every_entry_has_a_name_in_both_languages_and_no_two_alike() {
+        fn distinct(names: Vec<Name>) {
+            for (i, a) in names.iter().enumerate() {
+                assert!(!a.zh.is_empty() && !a.en.is_empty(), "{a:?}");
+                for b in &names[i + 1..] {
+                    assert!(a.zh != b.zh && a.en != b.en, "{a:?} and {b:?}");
+                }
+            }
+        }
+        distinct(ServiceCategory::ALL.iter().map(|c| c.name()).collect());
+        distinct(Zone::ALL.iter().map(|z| z.name()).collect());
+        distinct(SpecialGroup::ALL.iter().map(|g| g.name()).collect());
+        distinct(NeedKind::ALL.iter().map(|k| k.name()).collect());
+        distinct(Urgency::ALL.iter().map(|u| u.name()).collect());
+        distinct(VolunteerSource::ALL.iter().map(|s| s.name()).collect());
+        distinct(Skill::ALL.iter().map(|s| s.name()).collect());
+        distinct(GENERAL_CATALOGUE.iter().map(|c| c.title).collect());
+        assert_eq!(Zone::Sealed.name().get(false), "封控区");
+        assert_eq!(Zone::Sealed.name().get(true), "Sealed zone");
+    }
+
+    #[test]
+    fn courses_and_sections_are_found_by_what_documents_store() {
+        assert_eq!(
+            general_course("g-protect-2").map(|c| c.title.en),
+            Some("Wearing a mask correctly")
+        );
+        assert!(general_course("c-1").is_none());
+        assert_eq!(
+            section_named("应急预案篇").map(|n| n.en),
+            Some("Emergency response")
+        );
+        assert_eq!(section_named(CUSTOM_SECTION.zh), Some(CUSTOM_SECTION));
+        assert_eq!(
+            section_named("post-specific training ").map(|n| n.zh),
+            Some("岗位专项培训")
+        );
+        assert_eq!(section_named("楼栋自定"), None);
+        for c in GENERAL_CATALOGUE {
+            assert!(GENERAL_SECTIONS.contains(&c.section), "{}", c.id);
+        }
     }
 }

@@ -173,8 +173,8 @@ pub fn create(actor: &Actor, at: Millis, name: &str) -> Result<AutoCommit, Model
     let courses = doc::child(&d, &ROOT, "courses")?;
     for c in GENERAL_CATALOGUE {
         let course = Course {
-            section: c.section.to_owned(),
-            title: c.title.to_owned(),
+            section: c.section.zh.to_owned(),
+            title: c.title.zh.to_owned(),
             custom: false,
         };
         autosurgeon::reconcile_prop(&mut d, &courses, c.id, &course)?;

@@ -15,7 +15,7 @@ use automerge::AutoCommit;
 use crate::{
     model::{
         Actor, ModelError, Role,
-        catalogue::{NeedKind, SpecialGroup, Urgency},
+        catalogue::SpecialGroup,
         civil::Millis,
         doc,
         ledger::{self, HouseholdDraft, Ledger},
@@ -36,65 +36,20 @@ const COLUMNS: [(&str, &[&str]); 6] = [
     ("备注", &["notes"]),
 ];
 
-pub fn group_label_zh(g: SpecialGroup) -> &'static str {
-    use SpecialGroup::*;
-    match g {
-        ElderlyAlone => "独居老人",
-        Elderly => "老人",
-        Pregnant => "孕产妇",
-        Infant => "婴幼儿",
-        Disabled => "残疾人",
-        ChronicIllness => "慢性病",
-        Psychological => "心理需求",
-        Hardship => "困难群众",
-    }
-}
-
-pub fn group_label_en(g: SpecialGroup) -> &'static str {
-    use SpecialGroup::*;
-    match g {
-        ElderlyAlone => "Elderly living alone",
-        Elderly => "Elderly",
-        Pregnant => "Pregnant",
-        Infant => "Infant",
-        Disabled => "Disabled",
-        ChronicIllness => "Chronic illness",
-        Psychological => "Psychological",
-        Hardship => "Hardship",
-    }
-}
-
 /// A group named by its Chinese or English label (any case) or stored name.
 fn group_named(s: &str) -> Option<SpecialGroup> {
     use SpecialGroup::*;
     let s = s.to_ascii_lowercase();
-    let found = SpecialGroup::ALL.iter().copied().find(|g| {
-        s == group_label_zh(*g) || s == group_label_en(*g).to_ascii_lowercase() || s == g.as_str()
-    });
+    let found = SpecialGroup::ALL
+        .iter()
+        .copied()
+        .find(|g| s == g.name().zh || s == g.name().en.to_ascii_lowercase() || s == g.as_str());
     found.or(match s.as_str() {
         "心理" => Some(Psychological),
         "困难人群" => Some(Hardship),
         "elderly alone" => Some(ElderlyAlone),
         _ => None,
     })
-}
-
-pub fn need_kind_zh(k: NeedKind) -> &'static str {
-    match k {
-        NeedKind::Medicine => "药品",
-        NeedKind::Food => "食品",
-        NeedKind::DailyGoods => "生活用品",
-        NeedKind::MedicalVisit => "就医",
-        NeedKind::Other => "其他",
-    }
-}
-
-pub fn urgency_zh(u: Urgency) -> &'static str {
-    match u {
-        Urgency::Urgent => "紧急",
-        Urgency::Soon => "较急",
-        Urgency::Routine => "一般",
-    }
 }
 
 /// What is wrong with one row.
@@ -185,11 +140,11 @@ impl Problem {
                 pick(
                     &format!(
                         "不认识特殊人群“{s}”（可填：{}）",
-                        known(group_label_zh).join("、")
+                        known(|g| g.name().zh).join("、")
                     ),
                     &format!(
                         "unknown special group {s:?} (known: {})",
-                        known(group_label_en).join(", ")
+                        known(|g| g.name().en).join(", ")
                     ),
                 )
             }
@@ -491,7 +446,7 @@ pub fn import(
 pub fn export(ledger: &Ledger) -> Rows {
     let mut needs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (_, n) in ledger.open_needs() {
-        let mut s = format!("{}（{}）", need_kind_zh(n.kind), urgency_zh(n.urgency));
+        let mut s = format!("{}（{}）", n.kind.name().zh, n.urgency.name().zh);
         if !n.detail.is_empty() {
             s = format!("{s}：{}", n.detail);
         }
@@ -508,7 +463,7 @@ pub fn export(ledger: &Ledger) -> Rows {
         let groups: Vec<&str> = SpecialGroup::ALL
             .iter()
             .filter(|g| h.has(**g))
-            .map(|g| group_label_zh(*g))
+            .map(|g| g.name().zh)
             .collect();
         rows.push(vec![
             h.unit.clone(),
@@ -564,6 +519,7 @@ mod tests {
     use crate::table::rows;
     use crate::{
         model::{
+            catalogue::{NeedKind, Urgency},
             ledger::{add_household, add_need, create, set_household_archived},
             need_status::NeedAction,
         },
@@ -666,8 +622,8 @@ mod tests {
         );
         assert!(p.is_empty());
         for g in SpecialGroup::ALL {
-            assert_eq!(group_named(group_label_zh(*g)), Some(*g));
-            assert_eq!(group_named(group_label_en(*g)), Some(*g));
+            assert_eq!(group_named(g.name().zh), Some(*g));
+            assert_eq!(group_named(g.name().en), Some(*g));
             assert_eq!(group_named(g.as_str()), Some(*g));
         }
         assert_eq!(groups("VIP 老人 x", &mut p), vec![SpecialGroup::Elderly]);
