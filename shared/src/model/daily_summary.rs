@@ -1,7 +1,9 @@
 //! The daily summary staff print or export (每日工作汇总): one line per
 //! building — its zone, deliveries, disinfection, testing and open needs on
 //! the day — and a line for the whole community, from [`progress`]. Written
-//! as CSV (UTF-8 with BOM) or XLSX by [`crate::table`], or printed.
+//! as CSV (UTF-8 with BOM) or XLSX by [`crate::table`], or printed. The
+//! headers and the words in cells come from the caller ([`Words`]), so the
+//! screen reads in its language while the file stays in Chinese.
 
 use std::collections::BTreeMap;
 
@@ -16,25 +18,26 @@ use crate::model::{
 };
 use crate::table::Rows;
 
-pub const HEADER: [&str; 17] = [
-    "楼栋",
-    "区域",
-    "配送完成",
-    "配送总户数",
-    "配送问题",
-    "消杀完成点位",
-    "消杀点位",
-    "消杀逾期",
-    "核酸已检",
-    "核酸应检",
-    "紧急需求",
-    "较急需求",
-    "一般需求",
-    "当天办结需求",
-    "岗位需求人数",
-    "已排班人数",
-    "数据截至",
-];
+/// How many columns the table has.
+pub const COLUMNS: usize = 17;
+
+/// The table's words, in the reader's language: the caller's (the app takes
+/// them from its locale files; the exported file is always in Chinese).
+#[derive(Clone, Copy, Debug)]
+pub struct Words<'a> {
+    /// The column headers: building, zone, deliveries done, doors,
+    /// problems, disinfection points done, points, overdue, households
+    /// tested, households to test, urgent, soon and routine needs, needs done
+    /// that day, people the posts need, people scheduled, data as of.
+    pub header: [&'a str; COLUMNS],
+    /// The first cell of the community's line (合计).
+    pub total: &'a str,
+    /// The as-of cell of a building this phone has not heard about from the
+    /// relay.
+    pub not_synced: &'a str,
+    /// Zones named in English rather than Chinese (the catalogue's names).
+    pub english: bool,
+}
 
 /// One building's line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,25 +75,31 @@ pub fn lines(
     out
 }
 
-/// The table: the header, a line per building shown, then 合计 (whose
+/// The table: the header, a line per building shown, then the total (whose
 /// staffing counts every post, the community-wide ones too). `as_of` says,
 /// per building, when this phone last heard from the relay about it (shown
-/// as given; empty when unknown).
-pub fn table(o: &Overview, as_of: &BTreeMap<String, String>) -> Rows {
-    let mut out: Rows = vec![HEADER.iter().map(|h| (*h).to_owned()).collect()];
+/// as given; `words.not_synced` for a building it lacks).
+pub fn table(o: &Overview, as_of: &BTreeMap<String, String>, words: &Words) -> Rows {
+    let mut out: Rows = vec![words.header.iter().map(|h| (*h).to_owned()).collect()];
     for b in &o.buildings {
         let l = &b.line;
         out.push(row(
             l.name.clone(),
-            l.zone.map(Zone::name_zh).unwrap_or_default().to_owned(),
+            l.zone
+                .map(|z| z.name().get(words.english))
+                .unwrap_or_default()
+                .to_owned(),
             &l.field,
             l.needs.as_ref(),
             &b.staffing,
-            as_of.get(&l.building).cloned().unwrap_or_default(),
+            as_of
+                .get(&l.building)
+                .map_or(words.not_synced, String::as_str)
+                .to_owned(),
         ));
     }
     out.push(row(
-        "合计".to_owned(),
+        words.total.to_owned(),
         String::new(),
         &o.field,
         Some(&o.needs),
@@ -141,6 +150,31 @@ mod tests {
         round::{self, Details, Outcome, RoundKind, StopPlan},
     };
     use crate::table::{csv, xlsx};
+
+    const ZH: Words = Words {
+        header: [
+            "楼栋",
+            "区域",
+            "配送完成",
+            "配送总户数",
+            "配送问题",
+            "消杀完成点位",
+            "消杀点位",
+            "消杀逾期",
+            "核酸已检",
+            "核酸应检",
+            "紧急需求",
+            "较急需求",
+            "一般需求",
+            "当天办结需求",
+            "岗位需求人数",
+            "已排班人数",
+            "数据截至",
+        ],
+        total: "合计",
+        not_synced: "尚未同步",
+        english: false,
+    };
 
     #[test]
     fn a_line_per_building_and_the_total_read_back_from_csv_and_xlsx() {
@@ -225,14 +259,30 @@ mod tests {
             day,
         );
         let as_of = BTreeMap::from([(b3.clone(), "2022-05-01 18:30".to_owned())]);
-        let t = table(&o, &as_of);
+        let t = table(&o, &as_of, &ZH);
+        assert_eq!(t[0], ZH.header);
         let line = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
         assert_eq!(
             t[1..],
             [
                 line(&[
-                    "1号楼", "", "0", "0", "0", "0", "0", "0", "0", "0", "", "", "", "", "0", "0",
-                    ""
+                    "1号楼",
+                    "",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "0",
+                    "0",
+                    "尚未同步"
                 ]),
                 line(&[
                     "3号楼",
@@ -277,5 +327,22 @@ mod tests {
             trimmed(&crate::table::read(&xlsx::write("每日汇总", &t)).unwrap()),
             trimmed(&t)
         );
+
+        // The same table in the reader's words: the caller's headers and
+        // total, the catalogue's English zone names.
+        let en = Words {
+            header: ["x"; COLUMNS],
+            total: "Total",
+            not_synced: "Not synced yet",
+            english: true,
+        };
+        let t = table(&o, &as_of, &en);
+        assert_eq!(t[0], ["x"; COLUMNS]);
+        assert_eq!(
+            (t[1][0].as_str(), t[1][16].as_str()),
+            ("1号楼", "Not synced yet")
+        );
+        assert_eq!((t[2][1].as_str(), t[2][2].as_str()), ("Sealed zone", "1"));
+        assert_eq!(t[3][0], "Total");
     }
 }

@@ -1,7 +1,9 @@
 //! The needs ledger report (需求台账): every open need of the buildings whose
 //! ledger is on the phone — building, door, special groups, what is needed,
 //! how urgent, whether a round is planned for it, since when — most urgent
-//! first, for staff to print or export and work through.
+//! first, for staff to print or export and work through. The headers and
+//! the words in cells come from the caller ([`Words`]), so the screen reads
+//! in its language while the exported file stays in Chinese.
 
 use std::collections::BTreeMap;
 
@@ -9,28 +11,34 @@ use crate::model::{
     catalogue::SpecialGroup,
     civil::{self, Day},
     community::Community,
-    household_table::{group_label_zh, natural_cmp, need_kind_zh, urgency_zh},
+    household_table::natural_cmp,
     ledger::Ledger,
     need_status::NeedStatus,
 };
 use crate::table::Rows;
 
-pub const HEADER: [&str; 10] = [
-    "楼栋",
-    "单元",
-    "房号",
-    "联系电话",
-    "特殊人群",
-    "需求类别",
-    "需求内容",
-    "紧急程度",
-    "状态",
-    "登记时间",
-];
+/// How many columns the table has.
+pub const COLUMNS: usize = 10;
+
+/// The table's words, in the reader's language: the caller's (the app takes
+/// them from its locale files; the exported file is always in Chinese).
+#[derive(Clone, Copy, Debug)]
+pub struct Words<'a> {
+    /// The column headers: building, unit, room, phone, special groups,
+    /// need kind, what is needed, urgency, status, registered at.
+    pub header: [&'a str; COLUMNS],
+    /// The status of a need a round is planned for.
+    pub planned: &'a str,
+    /// The status of a need nobody has planned yet.
+    pub open: &'a str,
+    /// Catalogue names (groups, need kinds, urgency) in English rather than
+    /// Chinese.
+    pub english: bool,
+}
 
 /// The open needs of every ledger given (building id → ledger), ordered by
 /// urgency, then building name, door and time.
-pub fn table(community: &Community, ledgers: &BTreeMap<String, &Ledger>) -> Rows {
+pub fn table(community: &Community, ledgers: &BTreeMap<String, &Ledger>, words: &Words) -> Rows {
     let offset = community.utc_offset_minutes;
     let mut lines = Vec::new();
     for (building, ledger) in ledgers {
@@ -45,11 +53,11 @@ pub fn table(community: &Community, ledgers: &BTreeMap<String, &Ledger>) -> Rows
             let groups: Vec<&str> = SpecialGroup::ALL
                 .iter()
                 .filter(|g| h.has(**g))
-                .map(|g| group_label_zh(*g))
+                .map(|g| g.name().get(words.english))
                 .collect();
             let status = match ledger.need_status(id) {
-                NeedStatus::Planned => "已安排",
-                _ => "待办",
+                NeedStatus::Planned => words.planned,
+                _ => words.open,
             };
             let when = format!(
                 "{} {}",
@@ -69,10 +77,10 @@ pub fn table(community: &Community, ledgers: &BTreeMap<String, &Ledger>) -> Rows
                     h.unit.clone(),
                     h.room.clone(),
                     h.phone.clone(),
-                    groups.join("、"),
-                    need_kind_zh(need.kind).to_owned(),
+                    groups.join(if words.english { ", " } else { "、" }),
+                    need.kind.name().get(words.english).to_owned(),
                     need.detail.clone(),
-                    urgency_zh(need.urgency).to_owned(),
+                    need.urgency.name().get(words.english).to_owned(),
                     status.to_owned(),
                     when,
                 ],
@@ -86,7 +94,7 @@ pub fn table(community: &Community, ledgers: &BTreeMap<String, &Ledger>) -> Rows
             .then_with(|| natural_cmp(&a.3, &b.3))
             .then_with(|| a.4.cmp(&b.4))
     });
-    let mut out: Rows = vec![HEADER.iter().map(|h| (*h).to_owned()).collect()];
+    let mut out: Rows = vec![words.header.iter().map(|h| (*h).to_owned()).collect()];
     out.extend(lines.into_iter().map(|(_, row)| row));
     out
 }
@@ -103,6 +111,24 @@ mod tests {
         need_status::NeedAction,
     };
     use crate::table::{csv, xlsx};
+
+    const ZH: Words = Words {
+        header: [
+            "楼栋",
+            "单元",
+            "房号",
+            "联系电话",
+            "特殊人群",
+            "需求类别",
+            "需求内容",
+            "紧急程度",
+            "状态",
+            "登记时间",
+        ],
+        planned: "已安排",
+        open: "待办",
+        english: false,
+    };
 
     #[test]
     fn open_needs_of_every_building_most_urgent_first_read_back() {
@@ -169,7 +195,7 @@ mod tests {
         let (r1, r2) = (ledger::read(&l1).unwrap(), ledger::read(&l2).unwrap());
         let ledgers = BTreeMap::from([(b1.clone(), &r1), (b2.clone(), &r2)]);
 
-        let t = table(&community, &ledgers);
+        let t = table(&community, &ledgers, &ZH);
         assert_eq!(t.len(), 3, "the done need is not listed");
         assert_eq!(
             t[1],
@@ -196,6 +222,25 @@ mod tests {
         assert_eq!(
             crate::table::read(&xlsx::write("需求台账", &t)).unwrap()[1],
             t[1]
+        );
+
+        // In the reader's words: the caller's headers and statuses, the
+        // catalogue's English names.
+        let en = Words {
+            header: ["x"; COLUMNS],
+            planned: "Planned",
+            open: "Open",
+            english: true,
+        };
+        let t = table(&community, &ledgers, &en);
+        assert_eq!(t[0], ["x"; COLUMNS]);
+        assert_eq!(
+            (t[1][5].as_str(), t[1][7].as_str(), t[1][8].as_str()),
+            ("Medicine", "Urgent", "Planned")
+        );
+        assert_eq!(
+            (t[2][4].as_str(), t[2][7].as_str(), t[2][8].as_str()),
+            ("Elderly living alone", "Routine", "Open")
         );
     }
 }
