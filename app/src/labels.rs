@@ -1,6 +1,9 @@
 //! The words for the model's fixed values (special groups, needs, round
-//! kinds, outcomes) in both languages: one table, so every screen and every
-//! export names them alike.
+//! kinds, outcomes) in the screen's language: one table, so every screen
+//! names them alike. The catalogue's vocabularies (service categories,
+//! zones, groups, need kinds, sources, skills) carry both names in
+//! [`linli_shared::model::catalogue`]; every other word is a key under
+//! `words` in `locales/*.json`.
 
 use linli_shared::model::{
     catalogue::{NeedKind, ServiceCategory, Skill, SpecialGroup, Urgency, VolunteerSource, Zone},
@@ -10,61 +13,69 @@ use linli_shared::model::{
     volunteer::FeedbackKind,
 };
 
-use crate::i18n::{Locale, use_i18n};
+use crate::i18n::{Locale, td_string, use_i18n};
+
+/// The locale a screen in English (`en`) or Chinese reads.
+pub fn locale(en: bool) -> Locale {
+    if en { Locale::en } else { Locale::zh_CN }
+}
 
 /// The guideline's ten service categories (十类服务).
 pub fn service_category(c: ServiceCategory, en: bool) -> &'static str {
-    use ServiceCategory::*;
-    match c {
-        NucleicAcidTesting => pick(en, "核酸检测", "Nucleic-acid testing"),
-        Checkpoint => pick(en, "社区值守", "Checkpoint duty"),
-        Delivery => pick(en, "物资配送", "Supply delivery"),
-        Information => pick(en, "信息管理", "Information management"),
-        Publicity => pick(en, "政策宣传", "Policy publicity"),
-        Disinfection => pick(en, "防疫消杀", "Disinfection"),
-        Security => pick(en, "治安维护", "Security patrol"),
-        SpecialGroups => pick(en, "特殊人群服务", "Special-group services"),
-        PsychologicalSupport => pick(en, "精神慰藉", "Psychological support"),
-        Other => pick(en, "其他服务", "Other services"),
-    }
+    c.name().get(en)
 }
 
 /// A building's zone type (封控区 / 管控区 / 防范区).
 pub fn zone(z: Zone, en: bool) -> &'static str {
-    match z {
-        Zone::Sealed => pick(en, "封控区", "Sealed zone"),
-        Zone::Controlled => pick(en, "管控区", "Controlled zone"),
-        Zone::Prevention => pick(en, "防范区", "Prevention zone"),
-    }
+    z.name().get(en)
+}
+
+pub fn group(g: SpecialGroup, en: bool) -> &'static str {
+    g.name().get(en)
+}
+
+/// Where a volunteer comes from (the guideline's recruitment channels).
+pub fn volunteer_source(s: VolunteerSource, en: bool) -> &'static str {
+    s.name().get(en)
+}
+
+pub fn skill(s: Skill, en: bool) -> &'static str {
+    s.name().get(en)
+}
+
+pub fn need_kind(k: NeedKind, en: bool) -> &'static str {
+    k.name().get(en)
+}
+
+pub fn urgency(u: Urgency, en: bool) -> &'static str {
+    u.name().get(en)
 }
 
 /// Where a volunteer stands with one course.
 pub fn training_state(t: TrainingState, en: bool) -> &'static str {
+    let l = locale(en);
     match t {
-        TrainingState::NotStarted => pick(en, "未学习", "Not started"),
+        TrainingState::NotStarted => td_string!(l, words.training_state.not_started),
         TrainingState::AwaitingConfirmation => {
-            pick(en, "已学完，待确认", "Done, awaiting confirmation")
+            td_string!(l, words.training_state.awaiting_confirmation)
         }
-        TrainingState::Passed => pick(en, "已通过", "Passed"),
-        TrainingState::Failed => pick(en, "未通过", "Not passed"),
+        TrainingState::Passed => td_string!(l, words.training_state.passed),
+        TrainingState::Failed => td_string!(l, words.training_state.failed),
     }
 }
 
 pub fn feedback_kind(k: FeedbackKind, en: bool) -> &'static str {
+    let l = locale(en);
     match k {
-        FeedbackKind::Feedback => pick(en, "服务反馈", "Feedback"),
-        FeedbackKind::Suggestion => pick(en, "改进建议", "Suggestion"),
+        FeedbackKind::Feedback => td_string!(l, words.feedback_kind.feedback),
+        FeedbackKind::Suggestion => td_string!(l, words.feedback_kind.suggestion),
     }
 }
 
 /// Minutes as hours for people: "7.5 小时" / "7.5 h".
 pub fn hours(minutes: i64, en: bool) -> String {
     let h = linli_shared::model::service_report::hours(minutes);
-    if en {
-        format!("{h} h")
-    } else {
-        format!("{h} 小时")
-    }
+    crate::fill(td_string!(locale(en), words.hours), &[("h", h)])
 }
 
 /// Whether the screen is in English right now (tracked).
@@ -72,119 +83,51 @@ pub fn english() -> bool {
     use_i18n().get_locale() == Locale::en
 }
 
-fn pick(en: bool, zh: &'static str, english: &'static str) -> &'static str {
-    if en { english } else { zh }
-}
-
-pub fn group(g: SpecialGroup, en: bool) -> &'static str {
-    use SpecialGroup::*;
-    match g {
-        ElderlyAlone => pick(en, "独居老人", "Elderly living alone"),
-        Elderly => pick(en, "老人", "Elderly"),
-        Pregnant => pick(en, "孕产妇", "Pregnant"),
-        Infant => pick(en, "婴幼儿", "Infant"),
-        Disabled => pick(en, "残疾人", "Disabled"),
-        ChronicIllness => pick(en, "慢性病", "Chronic illness"),
-        Psychological => pick(en, "心理需求", "Psychological"),
-        Hardship => pick(en, "困难群众", "Hardship"),
-    }
-}
-
-/// Where a volunteer comes from (the guideline's recruitment channels).
-pub fn volunteer_source(s: VolunteerSource, en: bool) -> &'static str {
-    use VolunteerSource::*;
-    match s {
-        Cadre => pick(
-            en,
-            "下沉干部职工",
-            "Government or enterprise staff sent down",
-        ),
-        PartyMember => pick(en, "社区党员", "Party member"),
-        Veteran => pick(en, "退役军人", "Veteran"),
-        GridWorker => pick(en, "网格员、楼门院长等", "Grid or community worker"),
-        Resident => pick(en, "居民群众", "Resident"),
-        NewEconomyWorker => pick(
-            en,
-            "快递员、外卖员等新就业群体",
-            "Courier, rider or gig worker",
-        ),
-        PlatformVolunteer => pick(en, "“志愿北京”注册志愿者", "Registered platform volunteer"),
-    }
-}
-
-pub fn skill(s: Skill, en: bool) -> &'static str {
-    use Skill::*;
-    match s {
-        Medical => pick(en, "医疗护理", "Medical"),
-        PsychologicalCounselling => pick(en, "心理咨询", "Psychological counselling"),
-        SocialWork => pick(en, "社会工作", "Social work"),
-        Driving => pick(en, "驾驶", "Driving"),
-        Translation => pick(en, "外语翻译", "Translation"),
-        DataEntry => pick(en, "信息录入", "Data entry"),
-    }
-}
-
-pub fn need_kind(k: NeedKind, en: bool) -> &'static str {
-    use NeedKind::*;
-    match k {
-        Medicine => pick(en, "药品", "Medicine"),
-        Food => pick(en, "食品", "Food"),
-        DailyGoods => pick(en, "生活用品", "Daily goods"),
-        MedicalVisit => pick(en, "就医", "Medical visit"),
-        Other => pick(en, "其他", "Other"),
-    }
-}
-
-pub fn urgency(u: Urgency, en: bool) -> &'static str {
-    match u {
-        Urgency::Urgent => pick(en, "紧急", "Urgent"),
-        Urgency::Soon => pick(en, "较急", "Soon"),
-        Urgency::Routine => pick(en, "一般", "Routine"),
-    }
-}
-
 pub fn need_status(s: NeedStatus, en: bool) -> &'static str {
+    let l = locale(en);
     match s {
-        NeedStatus::Open => pick(en, "待处理", "Open"),
-        NeedStatus::Planned => pick(en, "已安排", "Planned"),
-        NeedStatus::Done => pick(en, "已完成", "Done"),
+        NeedStatus::Open => td_string!(l, words.need_status.open),
+        NeedStatus::Planned => td_string!(l, words.need_status.planned),
+        NeedStatus::Done => td_string!(l, words.need_status.done),
     }
 }
 
 pub fn round_kind(k: RoundKind, en: bool) -> &'static str {
     use RoundKind::*;
+    let l = locale(en);
     match k {
-        Delivery => pick(en, "物资配送", "Delivery"),
-        Disinfection => pick(en, "防疫消杀", "Disinfection"),
-        TestingNotice => pick(en, "核酸检测通知", "Testing notice"),
-        TestingRegistration => pick(en, "核酸检测登记", "Testing registration"),
-        Patrol => pick(en, "治安巡逻", "Security patrol"),
-        WelfareCheck => pick(en, "特殊人群探访", "Welfare check"),
-        CheckpointShift => pick(en, "卡口值守", "Checkpoint duty"),
+        Delivery => td_string!(l, words.round_kind.delivery),
+        Disinfection => td_string!(l, words.round_kind.disinfection),
+        TestingNotice => td_string!(l, words.round_kind.testing_notice),
+        TestingRegistration => td_string!(l, words.round_kind.testing_registration),
+        Patrol => td_string!(l, words.round_kind.patrol),
+        WelfareCheck => td_string!(l, words.round_kind.welfare_check),
+        CheckpointShift => td_string!(l, words.round_kind.checkpoint_shift),
     }
 }
 
 /// The button a volunteer taps to record this outcome.
 pub fn outcome(o: Outcome, en: bool) -> &'static str {
     use Outcome::*;
+    let l = locale(en);
     match o {
-        Delivered => pick(en, "已送达", "Delivered"),
-        NoAnswer => pick(en, "无人应答", "No answer"),
-        Refused => pick(en, "拒收", "Refused"),
-        Problem => pick(en, "有问题", "Problem"),
-        Disinfected => pick(en, "已消杀", "Disinfected"),
-        Notified => pick(en, "已通知", "Notified"),
-        NotReached => pick(en, "未联系上", "Not reached"),
-        Tested => pick(en, "已检测", "Tested"),
-        Absent => pick(en, "不在家", "Absent"),
-        Exempt => pick(en, "免检", "Exempt"),
-        Checked => pick(en, "已巡查", "Checked"),
-        Incident => pick(en, "有情况", "Incident"),
-        Fine => pick(en, "平安", "Fine"),
-        NeedsHelp => pick(en, "需要帮助", "Needs help"),
-        Entry => pick(en, "进", "In"),
-        Exit => pick(en, "出", "Out"),
-        Undo => pick(en, "撤销", "Undo"),
+        Delivered => td_string!(l, words.outcome.delivered),
+        NoAnswer => td_string!(l, words.outcome.no_answer),
+        Refused => td_string!(l, words.outcome.refused),
+        Problem => td_string!(l, words.outcome.problem),
+        Disinfected => td_string!(l, words.outcome.disinfected),
+        Notified => td_string!(l, words.outcome.notified),
+        NotReached => td_string!(l, words.outcome.not_reached),
+        Tested => td_string!(l, words.outcome.tested),
+        Absent => td_string!(l, words.outcome.absent),
+        Exempt => td_string!(l, words.outcome.exempt),
+        Checked => td_string!(l, words.outcome.checked),
+        Incident => td_string!(l, words.outcome.incident),
+        Fine => td_string!(l, words.outcome.fine),
+        NeedsHelp => td_string!(l, words.outcome.needs_help),
+        Entry => td_string!(l, words.outcome.entry),
+        Exit => td_string!(l, words.outcome.exit),
+        Undo => td_string!(l, words.outcome.undo),
     }
 }
 
@@ -193,12 +136,13 @@ pub const NOTICE_METHODS: &[&str] = &["door", "phone", "loudspeaker"];
 pub const WELFARE_METHODS: &[&str] = &["visited", "called"];
 
 pub fn method(m: &str, en: bool) -> &'static str {
+    let l = locale(en);
     match m {
-        "door" => pick(en, "敲门", "Door knock"),
-        "phone" => pick(en, "电话", "Phone"),
-        "loudspeaker" => pick(en, "喇叭广播", "Loudspeaker"),
-        "visited" => pick(en, "上门", "Visited"),
-        "called" => pick(en, "电话", "Called"),
+        "door" => td_string!(l, words.method.door),
+        "phone" => td_string!(l, words.method.phone),
+        "loudspeaker" => td_string!(l, words.method.loudspeaker),
+        "visited" => td_string!(l, words.method.visited),
+        "called" => td_string!(l, words.method.called),
         _ => "",
     }
 }
