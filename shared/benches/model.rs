@@ -19,7 +19,7 @@ use linli_shared::model::{
     round::{self, Details, Outcome, RoundKind},
     volunteer::{self, AttendanceAction},
 };
-use linli_shared::sync::{intact::Limits, intake::Intake};
+use linli_shared::{intact::Limits, sync::intake::Intake};
 
 fn average(sizes: &[usize]) -> usize {
     sizes.iter().sum::<usize>() / sizes.len().max(1)
@@ -246,7 +246,7 @@ fn main() {
         )
     });
 
-    // What checking every chunk costs (sync::intact, sync::intake): a whole
+    // What checking every chunk costs (intact, sync::intake): a whole
     // building ledger as a phone's first sync brings it, and a volunteer's
     // day of changes to a round, each against Automerge unchecked.
     let ledger = g.ledgers[0].save();

@@ -11,6 +11,8 @@
 //! - [`table`]: CSV and .xlsx reading and writing, for importing and exporting
 //!   spreadsheets such as the household ledger.
 
+pub mod fuzzing;
+pub mod intact;
 pub mod model;
 pub mod release;
 pub mod sync;

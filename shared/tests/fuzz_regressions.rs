@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use linli_shared::sync::fuzzing;
+use linli_shared::fuzzing;
 
 fn replay(target: &str, run: fn(&[u8])) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,5 +1,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    linli_shared::sync::fuzzing::load_chunks(data);
+    linli_shared::fuzzing::load_chunks(data);
 });

@@ -1,5 +1,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    linli_shared::sync::fuzzing::relay_frames(data);
+    linli_shared::fuzzing::relay_frames(data);
 });

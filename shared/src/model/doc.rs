@@ -38,7 +38,7 @@ pub fn create(kind: DocKind, actor: &Actor) -> Result<AutoCommit, ModelError> {
 /// Loads saved bytes (a snapshot, or chunks concatenated) as a document this
 /// device will write to with its own Automerge actor.
 pub fn load(bytes: &[u8], actor: &Actor) -> Result<AutoCommit, ModelError> {
-    if !bytes.is_empty() && !crate::sync::intact::intact(bytes) {
+    if !bytes.is_empty() && !crate::intact::intact(bytes) {
         return Err(ModelError::Decode("the saved bytes are damaged".into()));
     }
     let doc = AutoCommit::load(bytes)?;

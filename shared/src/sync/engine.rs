@@ -18,9 +18,9 @@ use automerge::sync::{self, ChunkList, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 
 use super::chunk::{ChunkKey, ChunkKind, StoredChunk};
-use super::intact::{self, Damage, Limits};
 use super::intake::Intake;
 use super::message::{Message, PROTOCOL_V1, PeerId, PeerMetadata};
+use crate::intact::{self, Damage, Limits};
 use crate::vocabulary::DocumentId;
 
 /// Automerge's `advance_heads`: after applying a peer's changes, the new

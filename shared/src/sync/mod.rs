@@ -13,8 +13,6 @@
 
 pub mod chunk;
 pub mod engine;
-pub mod fuzzing;
-pub mod intact;
 pub mod intake;
 pub mod message;
 
@@ -23,6 +21,8 @@ pub use engine::{
     Access, CloseReason, Config, ConnId, Effect, Engine, Event, Gate, OpenGate, Side,
 };
 pub use message::{Message, MessageError, PeerId};
-// Words of the vocabulary the engine speaks, still named from here (and
-// `sync::document_id`, `sync::scope`, as before they moved).
+// Words of the vocabulary the engine speaks, and the byte checks it runs,
+// still named from here (`sync::document_id`, `sync::scope`, `sync::intact`)
+// as before they moved below both the engine and the model.
+pub use crate::intact;
 pub use crate::vocabulary::{DocumentId, Member, Scope, document_id, scope};

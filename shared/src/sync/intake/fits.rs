@@ -21,7 +21,7 @@ use std::sync::Arc;
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjType};
 
 use super::ledger::Ledger;
-use crate::sync::intact::{Damage, Key, Limits, Op, OpRef, Written, read_change};
+use crate::intact::{Damage, Key, Limits, Op, OpRef, Written, read_change};
 
 const MAKE_MAP: u64 = 0;
 const PUT: u64 = 1;

@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 use automerge::{AutoCommit, Change, ChangeHash};
 
-use super::intact::{self, Damage, Limits, Written};
+use crate::intact::{self, Damage, Limits, Written};
 use fits::{Admitted, Unfit, View, fits};
 use ledger::Ledger;
 

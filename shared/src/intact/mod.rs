@@ -22,7 +22,7 @@
 //! A checksum proves nothing against a phone that computes it on purpose;
 //! the column walk is what stands between such a phone and Automerge's
 //! decoders. What it misses, the relay contains at the document boundary
-//! (`engine.rs`), and the fuzz targets (`fuzzing.rs`) look for.
+//! ([`crate::sync::engine`]), and the fuzz targets ([`crate::fuzzing`]) look for.
 //!
 //! - [`reader`]: a cursor over untrusted bytes.
 //! - [`columns`]: the column walk.

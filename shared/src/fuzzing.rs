@@ -10,9 +10,10 @@ use automerge::{
     ActorId, AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, transaction::Transactable,
 };
 
-use super::engine::{Config, Engine, Event, OpenGate};
-use super::intact::reseal;
-use super::{ChunkKind, DocumentId, Effect, Message, StoredChunk};
+use crate::intact::reseal;
+use crate::model::generate;
+use crate::sync::engine::{Config, Engine, Event, OpenGate};
+use crate::sync::{ChunkKind, DocumentId, Effect, Message, StoredChunk};
 
 /// Decodes a wire message; whatever decodes must encode and decode to itself.
 pub fn decode_message(data: &[u8]) {
@@ -183,9 +184,7 @@ fn material() -> &'static [Material] {
     static MATERIAL: OnceLock<Vec<Material>> = OnceLock::new();
     MATERIAL.get_or_init(|| {
         let mut docs: Vec<AutoCommit> = vec![busy_document()];
-        if let Ok(mut g) =
-            crate::model::generate::community(crate::model::generate::Shape::SMALL, 5)
-        {
+        if let Ok(mut g) = generate::community(generate::Shape::SMALL, 5) {
             docs.push(g.community.clone());
             docs.extend(g.ledgers.iter().take(1).cloned());
             docs.extend(g.volunteers.iter().take(1).map(|(_, d)| d.clone()));
