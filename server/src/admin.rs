@@ -14,6 +14,7 @@ use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
 use crate::api::{invite_fields, join_link};
+use crate::error::AppError;
 use crate::secret;
 use crate::storage::{Database, Moved, NewDevice, NewInvite, Record, Registration, Storage, Write};
 use linli_shared::sync::ChunkKey;
@@ -94,8 +95,8 @@ fn check_membership(
 ) -> anyhow::Result<Option<String>> {
     require_community(storage, community)?;
     invite_fields(role, building).map_err(|e| match e {
-        "lead_needs_building" => anyhow::anyhow!("a lead needs --building"),
-        other => anyhow::anyhow!("{other}"),
+        AppError::LeadNeedsBuilding => anyhow::anyhow!("a lead needs --building"),
+        other => anyhow::anyhow!("{}", other.code()),
     })
 }
 

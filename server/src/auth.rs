@@ -1,39 +1,25 @@
 //! Who is calling: the device behind a token (from `?token=` or
-//! `Authorization: Bearer`), and the JSON refusals every endpoint answers
-//! with. Storage calls run off the async threads through [`blocking`].
+//! `Authorization: Bearer`). Storage calls run off the async threads through
+//! [`blocking`]. Refusals are [`AppError`]s.
 
-use axum::{
-    http::{HeaderMap, StatusCode, header},
-    response::{IntoResponse, Response},
-};
+use axum::http::{HeaderMap, header};
 
 use crate::AppState;
+use crate::error::AppError;
 use crate::secret;
-use crate::storage::{Device, Storage, StorageError};
+use crate::storage::{Device, Storage};
 
-/// A JSON error the app turns into a sentence in the user's language.
-pub fn refuse(status: StatusCode, code: &'static str) -> Response {
-    (status, axum::Json(serde_json::json!({ "error": code }))).into_response()
-}
-
-/// Runs a storage call off the async threads; a failure is logged and
-/// answered `storage_error`.
-pub async fn blocking<T: Send + 'static>(
+/// Runs a storage call off the async threads. The call may fail with a
+/// storage error or with a refusal of its own (anything that becomes an
+/// [`AppError`]); a storage failure is answered `storage_error`.
+pub async fn blocking<T: Send + 'static, E: Into<AppError> + Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&dyn Storage) -> Result<T, StorageError> + Send + 'static,
-) -> Result<T, Response> {
+    f: impl FnOnce(&dyn Storage) -> Result<T, E> + Send + 'static,
+) -> Result<T, AppError> {
     let storage = state.storage.clone();
-    match tokio::task::spawn_blocking(move || f(storage.as_ref())).await {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "storage");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "storage task");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage_error"))
-        }
-    }
+    tokio::task::spawn_blocking(move || f(storage.as_ref()))
+        .await?
+        .map_err(Into::into)
 }
 
 /// The token from `Authorization: Bearer …`, if there is one.
@@ -43,38 +29,20 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     (!token.is_empty()).then(|| token.to_owned())
 }
 
-/// Why a token gave no device.
-pub enum AuthError {
-    /// Unknown or revoked: the code to answer 401 with.
-    Refused(&'static str),
-    /// Storage failed; the response says so.
-    Storage(Response),
-}
-
-impl From<AuthError> for Response {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::Refused(code) => refuse(StatusCode::UNAUTHORIZED, code),
-            AuthError::Storage(r) => r,
-        }
-    }
-}
-
-/// The device a token belongs to, if it is valid and not revoked.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Device, AuthError> {
+/// The device a token belongs to, if it is valid and not revoked: otherwise
+/// [`AppError::UnknownToken`] or [`AppError::TokenRevoked`] (or a storage
+/// failure).
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Device, AppError> {
     let hash = secret::hash(token);
-    match blocking(state, move |s| s.device_by_token(&hash))
-        .await
-        .map_err(AuthError::Storage)?
-    {
+    match blocking(state, move |s| s.device_by_token(&hash)).await? {
         Some(d) if !d.is_revoked() => Ok(d),
-        Some(_) => Err(AuthError::Refused("device_revoked")),
-        None => Err(AuthError::Refused("unknown_token")),
+        Some(d) => Err(AppError::TokenRevoked { device: d.id }),
+        None => Err(AppError::UnknownToken),
     }
 }
 
 /// The device behind the request's bearer token.
-pub async fn device_from(state: &AppState, headers: &HeaderMap) -> Result<Device, Response> {
-    let token = bearer(headers).ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "missing_token"))?;
-    authenticate(state, &token).await.map_err(Response::from)
+pub async fn device_from(state: &AppState, headers: &HeaderMap) -> Result<Device, AppError> {
+    let token = bearer(headers).ok_or(AppError::MissingToken)?;
+    authenticate(state, &token).await
 }

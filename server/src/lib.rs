@@ -11,15 +11,18 @@
 //!   relay.
 //! - [`sync_socket`]: `/sync`, the WebSocket phones sync over; token check and
 //!   limits.
-//! - [`auth`]: the device behind a token, and the JSON refusals.
-//! - [`api`]: invites, the device's own record, document scopes, revocation.
+//! - [`auth`]: the device behind a token, and storage calls off the async
+//!   threads.
+//! - [`api`]: invites, the device's own record, document scopes, approval and
+//!   revocation; its bodies are `linli_shared::api`'s, shared with the app.
 //! - [`metrics`]: `/metrics` for Prometheus.
 //! - [`static_files`]: the built app from `dist/`, precompressed, with cache
 //!   headers that let phones keep it offline, and the SPA fallback.
 //! - [`health`]: `/healthz` for load balancers and the app.
 //! - [`serve`]: binding, TLS, and graceful shutdown.
 //! - [`secret`]: random ids, tokens and invite codes, and their hashes.
-//! - [`error`]: the one error type handlers answer with.
+//! - [`error`]: the one error type handlers answer with: each refusal's
+//!   status and `{"error": code}` body, and its detail in the log.
 
 pub mod admin;
 pub mod api;

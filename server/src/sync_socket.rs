@@ -18,7 +18,7 @@ use axum::{
         Query, State,
         ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
     },
-    http::{HeaderMap, StatusCode},
+    http::HeaderMap,
     response::Response,
     routing::get,
 };
@@ -26,7 +26,8 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, watch};
 
 use crate::AppState;
-use crate::auth::{AuthError, authenticate, bearer, refuse};
+use crate::auth::{authenticate, bearer};
+use crate::error::AppError;
 use crate::hub::{CLOSE_POLICY, ConnLink, HubEvent, Outbound};
 use crate::quota::Socket;
 use crate::storage::Device;
@@ -170,65 +171,63 @@ async fn upgrade(
     Socket(socket): Socket,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
-) -> Response {
-    let refused = || state.metrics.connections_refused.fetch_add(1, Relaxed);
+) -> Result<Response, AppError> {
+    let refused = |e: AppError| {
+        state.metrics.connections_refused.fetch_add(1, Relaxed);
+        e
+    };
     // A hub that does not answer cannot serve a socket: say so, so that a
     // load balancer sends the phone to another relay.
     if !state.hub.lately_alive() {
-        refused();
-        return refuse(StatusCode::SERVICE_UNAVAILABLE, "relay_unavailable");
+        return Err(refused(AppError::RelayUnavailable));
     }
     let client = state.addresses.client(socket, &headers);
     // Upgrades without a valid token draw on the address's allowance.
-    let anonymous = |code: &'static str| {
-        refused();
+    let anonymous = |e: AppError| {
         if state.addresses.anonymous_upgrade(client) {
-            refuse(StatusCode::UNAUTHORIZED, code)
+            refused(e)
         } else {
-            state.metrics.quota_refusals.add("anonymous_upgrades");
-            refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            let quota = "anonymous_upgrades";
+            state.metrics.quota_refusals.add(quota);
+            refused(AppError::TooManyRequests { quota })
         }
     };
     let Some(token) = query.token.or_else(|| bearer(&headers)) else {
-        return anonymous("missing_token");
+        return Err(anonymous(AppError::MissingToken));
     };
     let device = match authenticate(&state, &token).await {
         Ok(d) => d,
-        Err(AuthError::Refused(code)) => return anonymous(code),
-        Err(AuthError::Storage(response)) => {
-            refused();
-            return response;
+        Err(e @ (AppError::UnknownToken | AppError::TokenRevoked { .. })) => {
+            return Err(anonymous(e));
         }
+        Err(e) => return Err(refused(e)),
     };
-    let slot = match state
+    let slot = state
         .usage
         .connect(&device.id, &state.limits, state.quotas.sockets)
-    {
-        Ok(slot) => slot,
-        Err(Full::Device) => {
-            refused();
-            tracing::info!(device = %device.id, "too many sockets for this device; refused");
-            return refuse(StatusCode::TOO_MANY_REQUESTS, "too_many_connections");
-        }
-        Err(Full::Relay) => {
-            refused();
-            state.metrics.quota_refusals.add("sockets");
-            tracing::warn!(
-                max = state.quotas.sockets,
-                "the relay holds as many sockets as it may; refused"
-            );
-            return refuse(StatusCode::SERVICE_UNAVAILABLE, "relay_full");
-        }
-    };
+        .map_err(|full| {
+            refused(match full {
+                Full::Device => AppError::TooManyConnections {
+                    device: device.id.clone(),
+                },
+                Full::Relay => {
+                    state.metrics.quota_refusals.add("sockets");
+                    AppError::RelayFull {
+                        max: state.quotas.sockets,
+                    }
+                }
+            })
+        })?;
     let max = state.limits.max_message_bytes;
     // Small buffers: a thousand phones at tungstenite's default 128 KiB read
     // and write buffers each would hold a quarter of a gigabyte for nothing;
     // buffers grow for a large message and most messages are small.
-    ws.max_message_size(max)
+    Ok(ws
+        .max_message_size(max)
         .max_frame_size(max)
         .read_buffer_size(8 * 1024)
         .write_buffer_size(8 * 1024)
-        .on_upgrade(move |socket| connection(socket, state, device, slot))
+        .on_upgrade(move |socket| connection(socket, state, device, slot)))
 }
 
 async fn connection(mut socket: WebSocket, state: AppState, device: Device, slot: ConnectionSlot) {

@@ -3,46 +3,10 @@
 //! the backend.
 
 use linli_shared::model::actor::Role;
-use linli_shared::sync::{DocumentId, Member, Scope, StoredChunk};
-use serde::Serialize;
+use linli_shared::sync::{DocumentId, Scope, StoredChunk};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Community {
-    pub id: String,
-    pub name: String,
-    pub created_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Device {
-    pub id: String,
-    pub community: String,
-    pub role: Role,
-    /// The building a lead looks after, or a volunteer was invited to.
-    pub building: Option<String>,
-    /// What the person called the phone, to tell devices apart when revoking.
-    pub name: String,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
-    /// Registered through a recruitment link, waiting for staff to approve:
-    /// it syncs only its own volunteer document until then.
-    pub pending: bool,
-}
-
-impl Device {
-    pub fn member(&self) -> Member<'_> {
-        Member {
-            device: &self.id,
-            role: self.role,
-            building: self.building.as_deref(),
-            pending: self.pending,
-        }
-    }
-
-    pub fn is_revoked(&self) -> bool {
-        self.revoked_at.is_some()
-    }
-}
+/// Communities, devices and invites are kept as the API shows them.
+pub use linli_shared::api::{Community, Device, Invite};
 
 #[derive(Debug, Clone)]
 pub struct NewDevice {
@@ -64,17 +28,6 @@ pub struct NewInvite {
     /// The staff device that minted it (None: the admin command line).
     pub created_by: Option<String>,
     /// A recruitment link: the devices it makes wait for staff approval.
-    pub approval: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Invite {
-    pub id: String,
-    pub community: String,
-    pub role: Role,
-    pub building: Option<String>,
-    pub uses_left: u32,
-    pub expires_at: i64,
     pub approval: bool,
 }
 
