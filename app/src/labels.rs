@@ -7,6 +7,7 @@
 
 use linli_shared::model::{
     catalogue::{NeedKind, ServiceCategory, Skill, SpecialGroup, Urgency, VolunteerSource, Zone},
+    civil::Day,
     need_status::NeedStatus,
     round::{Outcome, RoundKind},
     training_status::TrainingState,
@@ -76,6 +77,108 @@ pub fn feedback_kind(k: FeedbackKind, en: bool) -> &'static str {
 pub fn hours(minutes: i64, en: bool) -> String {
     let h = linli_shared::model::service_report::hours(minutes);
     crate::fill(td_string!(locale(en), words.hours), &[("h", h)])
+}
+
+/// A date as people say it: `5月2日` / `May 2` (`month` from 1).
+pub fn month_day(month: u32, day: u32, en: bool) -> String {
+    let l = locale(en);
+    let name = match month {
+        1 => td_string!(l, when.months.jan),
+        2 => td_string!(l, when.months.feb),
+        3 => td_string!(l, when.months.mar),
+        4 => td_string!(l, when.months.apr),
+        5 => td_string!(l, when.months.may),
+        6 => td_string!(l, when.months.jun),
+        7 => td_string!(l, when.months.jul),
+        8 => td_string!(l, when.months.aug),
+        9 => td_string!(l, when.months.sep),
+        10 => td_string!(l, when.months.oct),
+        11 => td_string!(l, when.months.nov),
+        _ => td_string!(l, when.months.dec),
+    };
+    crate::fill(
+        td_string!(l, when.month_day),
+        &[
+            ("m", month.to_string()),
+            ("d", day.to_string()),
+            ("month", name.to_owned()),
+        ],
+    )
+}
+
+/// A community day as people say it: `5月2日` / `May 2`.
+pub fn date(day: Day, en: bool) -> String {
+    let iso = day.iso();
+    let mut parts = iso.split('-').skip(1);
+    let m = parts.next().and_then(|m| m.parse().ok()).unwrap_or(1);
+    let d = parts.next().and_then(|d| d.parse().ok()).unwrap_or(1);
+    month_day(m, d, en)
+}
+
+/// 今天 / 明天 / 昨天, or the date.
+pub fn relative_day(day: Day, today: Day, en: bool) -> String {
+    let l = locale(en);
+    match day.0 - today.0 {
+        0 => td_string!(l, when.today).to_owned(),
+        1 => td_string!(l, when.tomorrow).to_owned(),
+        -1 => td_string!(l, when.yesterday).to_owned(),
+        _ => date(day, en),
+    }
+}
+
+/// A day with its weekday: `2022-05-01 周日` / `Sun 2022-05-01`.
+pub fn day_with_weekday(day: Day, en: bool) -> String {
+    let l = locale(en);
+    // 1970-01-01 was a Thursday.
+    let weekday = match (day.0 + 3).rem_euclid(7) {
+        0 => td_string!(l, when.weekdays.mon),
+        1 => td_string!(l, when.weekdays.tue),
+        2 => td_string!(l, when.weekdays.wed),
+        3 => td_string!(l, when.weekdays.thu),
+        4 => td_string!(l, when.weekdays.fri),
+        5 => td_string!(l, when.weekdays.sat),
+        _ => td_string!(l, when.weekdays.sun),
+    };
+    crate::fill(
+        td_string!(l, when.day_with_weekday),
+        &[("date", day.iso()), ("weekday", weekday.to_owned())],
+    )
+}
+
+/// A time on the next day: `次日 06:00` / `06:00 next day`.
+pub fn next_day(time: &str, en: bool) -> String {
+    crate::fill(
+        td_string!(locale(en), when.next_day),
+        &[("time", time.to_owned())],
+    )
+}
+
+/// A span that ends on the next day, written tight: `22:00–次日06:00` /
+/// `22:00–06:00 next day`.
+pub fn span_overnight(from: &str, to: &str, en: bool) -> String {
+    crate::fill(
+        td_string!(locale(en), when.span_overnight),
+        &[("from", from.to_owned()), ("to", to.to_owned())],
+    )
+}
+
+/// A duration for people: `45 分钟`, `2 小时 5 分` / `45 min`, `2 h 5 min`.
+pub fn duration(minutes: i64, en: bool) -> String {
+    let l = locale(en);
+    let (h, m) = (minutes / 60, minutes % 60);
+    if h == 0 {
+        crate::fill(td_string!(l, when.minutes), &[("m", m.to_string())])
+    } else {
+        crate::fill(
+            td_string!(l, when.hours_minutes),
+            &[("h", h.to_string()), ("m", m.to_string())],
+        )
+    }
+}
+
+/// What goes between the items of a list: `、` / `, `.
+pub fn list_separator(en: bool) -> &'static str {
+    td_string!(locale(en), words.list_separator)
 }
 
 /// Whether the screen is in English right now (tracked).

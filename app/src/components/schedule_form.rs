@@ -19,26 +19,14 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{context::use_repo, i18n::*, labels, documents, refusals};
+use crate::{context::use_repo, documents, i18n::*, labels, refusals};
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// A community day as people say it: `5月1日` / `1 May`.
+/// A community day as people say it: `5月1日` / `May 1`.
 pub fn day_label(day: Day, en: bool) -> String {
-    let iso = day.iso();
-    let mut parts = iso.split('-').skip(1);
-    let m: usize = parts.next().and_then(|m| m.parse().ok()).unwrap_or(1);
-    let d: u32 = parts.next().and_then(|d| d.parse().ok()).unwrap_or(1);
-    if en {
-        format!("{d} {}", MONTHS[m.clamp(1, 12) - 1])
-    } else {
-        format!("{m}月{d}日")
-    }
+    labels::date(day, en)
 }
 
-/// A shift or a session: `5月1日 20:00–次日 02:00` / `1 May 20:00–02:00 next day`.
+/// A shift or a session: `5月1日 20:00–次日 02:00` / `May 1 20:00–02:00 next day`.
 pub fn span(start: Millis, end: Millis, offset: i64, en: bool) -> String {
     let day = Day::of(start, offset);
     let from = format!("{} {}", day_label(day, en), clock(start, offset));
@@ -47,11 +35,7 @@ pub fn span(start: Millis, end: Millis, offset: i64, en: bool) -> String {
     } else if Day::of(end, offset) == day {
         clock(end, offset)
     } else if Day::of(end, offset) == day.next() {
-        if en {
-            format!("{} next day", clock(end, offset))
-        } else {
-            format!("次日 {}", clock(end, offset))
-        }
+        labels::next_day(&clock(end, offset), en)
     } else {
         format!(
             "{} {}",

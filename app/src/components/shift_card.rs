@@ -65,37 +65,21 @@ pub struct ShiftView {
 pub fn span(start: Millis, end: Millis, offset_minutes: i64, en: bool) -> String {
     let (from, to) = (clock(start, offset_minutes), clock(end, offset_minutes));
     let crosses = Day::of(end - 1, offset_minutes) > Day::of(start, offset_minutes);
-    match (crosses, en) {
-        (false, _) => format!("{from}–{to}"),
-        (true, false) => format!("{from}–次日{to}"),
-        (true, true) => format!("{from}–{to} (next day)"),
+    if crosses {
+        labels::span_overnight(&from, &to, en)
+    } else {
+        format!("{from}–{to}")
     }
 }
 
 /// A date as people say it: `5月2日`, `May 2`.
 pub fn date_words(day: Day, en: bool) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let iso = day.iso();
-    let mut parts = iso.rsplitn(3, '-');
-    let d: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-    let m: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-    if en {
-        format!("{} {d}", MONTHS[(m - 1).min(11)])
-    } else {
-        format!("{m}月{d}日")
-    }
+    labels::date(day, en)
 }
 
 /// 今天 / 明天 / 昨天, or the date.
 pub fn day_words(day: Day, today: Day, en: bool) -> String {
-    match day.0 - today.0 {
-        0 => if en { "Today" } else { "今天" }.to_owned(),
-        1 => if en { "Tomorrow" } else { "明天" }.to_owned(),
-        -1 => if en { "Yesterday" } else { "昨天" }.to_owned(),
-        _ => date_words(day, en),
-    }
+    labels::relative_day(day, today, en)
 }
 
 /// A moment as `08:05` today, `昨天 20:00` / `5月1日 20:00` otherwise.

@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     api::{self, ApiError},
-    context::use_repo,
     components::{qr_code::QrCode, time::clock_time},
+    context::use_repo,
+    documents,
     i18n::*,
     pages::recruit::ProfileFacts,
-    documents,
     repo::Repo,
 };
 
@@ -65,22 +65,10 @@ enum Applications {
     Loaded(Vec<Application>),
 }
 
-/// A day as people write it: `12月28日` / `28 Dec 2026`.
+/// A day as people write it: `12月28日` / `Dec 28`.
 fn day_text(ms: f64, en: bool) -> String {
     let d = js_sys::Date::new(&ms.into());
-    if en {
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        format!(
-            "{} {} {}",
-            d.get_date(),
-            MONTHS[(d.get_month() as usize).min(11)],
-            d.get_full_year()
-        )
-    } else {
-        format!("{}月{}日", d.get_month() + 1, d.get_date())
-    }
+    crate::labels::month_day(d.get_month() + 1, d.get_date(), en)
 }
 
 /// Copies the text with the clipboard API (not every browser has it, and

@@ -16,7 +16,7 @@ use linli_shared::model::{
     stop_status::{self, StopState, StopStatus},
 };
 
-use crate::{context::use_repo, components::time::clock_time, i18n::*, documents};
+use crate::{components::time::clock_time, context::use_repo, documents, i18n::*, labels};
 
 /// Empty rows on a checkpoint shift's log.
 const LOG_ROWS: usize = 25;
@@ -169,39 +169,11 @@ fn sheet_body(i18n: I18n, round: &Round, c: Option<&Community>) -> AnyView {
 type I18n = leptos_i18n::I18nContext<Locale>;
 
 fn kind_label(i18n: I18n, kind: RoundKind) -> String {
-    match kind {
-        RoundKind::Delivery => t_string!(i18n, sheet_kind_delivery),
-        RoundKind::Disinfection => t_string!(i18n, sheet_kind_disinfection),
-        RoundKind::TestingNotice => t_string!(i18n, sheet_kind_testing_notice),
-        RoundKind::TestingRegistration => t_string!(i18n, sheet_kind_testing_registration),
-        RoundKind::Patrol => t_string!(i18n, sheet_kind_patrol),
-        RoundKind::WelfareCheck => t_string!(i18n, sheet_kind_welfare_check),
-        RoundKind::CheckpointShift => t_string!(i18n, sheet_kind_checkpoint_shift),
-    }
-    .to_string()
+    labels::round_kind(kind, i18n.get_locale() == Locale::en).to_owned()
 }
 
 fn outcome_label(i18n: I18n, o: Outcome) -> String {
-    match o {
-        Outcome::Delivered => t_string!(i18n, sheet_outcome_delivered),
-        Outcome::NoAnswer => t_string!(i18n, sheet_outcome_no_answer),
-        Outcome::Refused => t_string!(i18n, sheet_outcome_refused),
-        Outcome::Problem => t_string!(i18n, sheet_outcome_problem),
-        Outcome::Disinfected => t_string!(i18n, sheet_outcome_disinfected),
-        Outcome::Notified => t_string!(i18n, sheet_outcome_notified),
-        Outcome::NotReached => t_string!(i18n, sheet_outcome_not_reached),
-        Outcome::Tested => t_string!(i18n, sheet_outcome_tested),
-        Outcome::Absent => t_string!(i18n, sheet_outcome_absent),
-        Outcome::Exempt => t_string!(i18n, sheet_outcome_exempt),
-        Outcome::Checked => t_string!(i18n, sheet_outcome_checked),
-        Outcome::Incident => t_string!(i18n, sheet_outcome_incident),
-        Outcome::Fine => t_string!(i18n, sheet_outcome_fine),
-        Outcome::NeedsHelp => t_string!(i18n, sheet_outcome_needs_help),
-        Outcome::Entry => t_string!(i18n, sheet_outcome_entry),
-        Outcome::Exit => t_string!(i18n, sheet_outcome_exit),
-        Outcome::Undo => t_string!(i18n, sheet_outcome_undo),
-    }
-    .to_string()
+    labels::outcome(o, i18n.get_locale() == Locale::en).to_owned()
 }
 
 /// One table per unit: label, items, a box per outcome, notes.
