@@ -1,88 +1,70 @@
 //! What the model's refusals mean to the person who tapped, in their
 //! language: the rules of the guideline (不培训不上岗, 每天不超过8小时,
-//! insurance and agreement) named with what is missing.
+//! insurance and agreement) named with what is missing. The sentences are
+//! the locale files' `refusal.*`.
 
-use linli_shared::model::{ModelError, service_report::hours};
+use linli_shared::model::{ModelError, catalogue, service_report::hours};
+
+use crate::{
+    fill,
+    i18n::td_string,
+    labels::{list_separator, locale},
+};
 
 /// The sentence for a refused operation.
 pub fn explain(e: &ModelError, en: bool) -> String {
+    let l = locale(en);
     match e {
         ModelError::MissingTraining { missing } => {
-            if en {
-                format!(
-                    "No training, no post: not yet passed {}.",
-                    missing.join(", ")
-                )
-            } else {
-                format!("不培训不上岗：还没有通过 {}。", missing.join("、"))
-            }
+            // The model names the courses by their (Chinese) titles; the
+            // guideline's own have an English one.
+            let titles: Vec<&str> = missing
+                .iter()
+                .map(|t| {
+                    catalogue::GENERAL_CATALOGUE
+                        .iter()
+                        .find(|g| g.title.zh == t.as_str())
+                        .map_or(t.as_str(), |g| g.title.get(en))
+                })
+                .collect();
+            fill(
+                td_string!(l, refusal.missing_training),
+                &[("courses", titles.join(list_separator(en)))],
+            )
         }
         ModelError::OverDailyCap {
             day,
             scheduled_minutes,
             requested_minutes,
-        } => {
-            let (s, r) = (hours(*scheduled_minutes), hours(*requested_minutes));
-            if en {
-                format!(
-                    "Over 8 hours on {day}: {s} h already scheduled, {r} h more would exceed the daily limit."
-                )
-            } else {
-                format!("{day} 已排 {s} 小时，再排 {r} 小时会超过每天 8 小时的上限。")
-            }
-        }
+        } => fill(
+            td_string!(l, refusal.over_daily_cap),
+            &[
+                ("day", day.to_string()),
+                ("scheduled", hours(*scheduled_minutes)),
+                ("requested", hours(*requested_minutes)),
+            ],
+        ),
         ModelError::ShiftOverlap {
             post,
             day,
             from,
             to,
-        } => {
-            if en {
-                format!("Overlaps their shift at {post} on {day}, {from}–{to}: one post at a time.")
-            } else {
-                format!(
-                    "与已排的班次时间重叠：{day} {from}–{to}（{post}），同一时间只能在一个岗位。"
-                )
-            }
-        }
-        ModelError::NotInsured => pick(
-            en,
-            "这个岗位要求先在“志愿北京”实名注册（含意外保险）。",
-            "This post requires real-name registration on the volunteer platform (with insurance).",
+        } => fill(
+            td_string!(l, refusal.shift_overlap),
+            &[
+                ("post", post.to_string()),
+                ("day", day.to_string()),
+                ("from", from.to_string()),
+                ("to", to.to_string()),
+            ],
         ),
-        ModelError::NoAgreement => pick(
-            en,
-            "这个岗位要求先签订志愿服务协议。",
-            "This post requires a signed volunteer agreement.",
-        ),
-        ModelError::NotQualified => pick(
-            en,
-            "只有有资质的志愿者和社区工作人员可以记录心理疏导。",
-            "Only qualified volunteers and staff record psychological support.",
-        ),
-        ModelError::NotPermitted(_) => {
-            pick(en, "你的身份不能做这项操作。", "Your role cannot do this.")
-        }
-        ModelError::NotFound { .. } => pick(
-            en,
-            "找不到这一项，可能还没有同步到这台手机。",
-            "Not found: it may not have reached this phone yet.",
-        ),
-        ModelError::Invalid(detail) => {
-            if en {
-                format!("Please check what you entered ({detail}).")
-            } else {
-                "填写的内容有误，请检查后再试。".to_owned()
-            }
-        }
-        _ => pick(
-            en,
-            "操作没有完成，数据没有改变。",
-            "That did not work; nothing was changed.",
-        ),
+        ModelError::NotInsured => td_string!(l, refusal.not_insured).to_owned(),
+        ModelError::NoAgreement => td_string!(l, refusal.no_agreement).to_owned(),
+        ModelError::NotQualified => td_string!(l, refusal.not_qualified).to_owned(),
+        ModelError::NotPermitted(_) => td_string!(l, refusal.not_permitted).to_owned(),
+        ModelError::NotFound { .. } => td_string!(l, refusal.not_found).to_owned(),
+        // The detail is the model's English, not a sentence for people.
+        ModelError::Invalid(_) => td_string!(l, refusal.invalid).to_owned(),
+        _ => td_string!(l, refusal.other).to_owned(),
     }
-}
-
-fn pick(en: bool, zh: &str, english: &str) -> String {
-    if en { english } else { zh }.to_owned()
 }
