@@ -11,8 +11,7 @@ use linli_shared::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::{
-    actions,context::use_repo, browser::files, i18n::*, labels, documents};
+use crate::{actions, browser::files, context::use_repo, documents, i18n::*, labels};
 
 /// Reads a chosen file by its content: a workbook, UTF-8 CSV, or the GBK CSV
 /// that Excel saves on Chinese Windows (decoded by the browser).
@@ -58,13 +57,16 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
         let rows = household_table::template();
         let _ = if xlsx {
             files::download(
-                "住户台账模板.xlsx",
+                &format!("{}.xlsx", td_string!(Locale::zh_CN, export.ledger_template)),
                 files::XLSX,
-                &table::xlsx::write("住户", &rows),
+                &table::xlsx::write(
+                    td_string!(Locale::zh_CN, export.ledger_template_sheet),
+                    &rows,
+                ),
             )
         } else {
             files::download(
-                "住户台账模板.csv",
+                &format!("{}.csv", td_string!(Locale::zh_CN, export.ledger_template)),
                 files::CSV,
                 table::csv::write(&rows).as_bytes(),
             )
@@ -88,12 +90,16 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
             let day = community
                 .with_untracked(|c| documents::today(c.as_ref()))
                 .iso();
-            let name = format!("{}-台账-{day}", file_name());
+            let name = format!(
+                "{}-{}-{day}",
+                file_name(),
+                td_string!(Locale::zh_CN, export.ledger)
+            );
             let _ = if xlsx {
                 files::download(
                     &format!("{name}.xlsx"),
                     files::XLSX,
-                    &table::xlsx::write("台账", &rows),
+                    &table::xlsx::write(td_string!(Locale::zh_CN, export.ledger), &rows),
                 )
             } else {
                 files::download(
@@ -150,9 +156,7 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
             stage.set(match (result, problems) {
                 (Ok(n), _) => Stage::Done(n),
                 (Err(_), Some(lines)) => Stage::Problems(lines),
-                (Err(e), None) => {
-                    Stage::Problems(vec![actions::said(&e)])
-                }
+                (Err(e), None) => Stage::Problems(vec![actions::said(&e)]),
             });
         }
     };

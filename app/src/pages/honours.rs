@@ -20,8 +20,8 @@ use linli_shared::{
     table,
 };
 
+use crate::{browser::files, context::use_repo, documents, i18n::*, labels, repo::Repo};
 use crate::{browser::files::file_part, text::Said};
-use crate::{context::use_repo, browser::files, i18n::*, labels, documents, repo::Repo};
 
 /// The longest story the model takes.
 const STORY_MAX: usize = 1000;
@@ -47,12 +47,13 @@ fn roll(c: &Community) -> Vec<Honour> {
         .collect()
 }
 
-/// The honour roll as a table: 姓名, 事迹, 表彰日期.
+/// The honour roll as a table: 姓名, 事迹, 表彰日期 (the file is in Chinese).
 fn roll_table(list: &[Honour]) -> table::Rows {
+    let zh = Locale::zh_CN;
     let mut rows = vec![vec![
-        "姓名".to_owned(),
-        "事迹".to_owned(),
-        "表彰日期".to_owned(),
+        td_string!(zh, export.columns.name).to_owned(),
+        td_string!(zh, export.columns.story).to_owned(),
+        td_string!(zh, export.columns.honoured_on).to_owned(),
     ]];
     rows.extend(
         list.iter()
@@ -124,13 +125,18 @@ pub fn HonoursPage() -> impl IntoView {
                 documents::today(c.as_ref()),
             )
         });
-        let stem = format!("优秀志愿者-{}-{}", file_part(&name), today.iso());
+        let stem = format!(
+            "{}-{}-{}",
+            td_string!(Locale::zh_CN, export.honours),
+            file_part(&name),
+            today.iso()
+        );
         let rows = roll_table(&list);
         let result = if xlsx {
             files::download(
                 &format!("{stem}.xlsx"),
                 files::XLSX,
-                &table::xlsx::write("优秀志愿者", &rows),
+                &table::xlsx::write(td_string!(Locale::zh_CN, export.honours), &rows),
             )
         } else {
             files::download(
@@ -446,12 +452,14 @@ fn Backbone(repo: Repo, community: Memo<Option<Community>>) -> impl IntoView {
             error.set(Some(BackboneNote::Empty));
             return;
         }
+        // The file is in Chinese, whatever the screen's language.
+        let zh = Locale::zh_CN;
         let mut rows = vec![vec![
-            "姓名".to_owned(),
-            "手机号".to_owned(),
-            "来源".to_owned(),
-            "技能".to_owned(),
-            "可服务时间".to_owned(),
+            td_string!(zh, export.columns.name).to_owned(),
+            td_string!(zh, export.columns.phone).to_owned(),
+            td_string!(zh, export.columns.source).to_owned(),
+            td_string!(zh, export.columns.skills).to_owned(),
+            td_string!(zh, export.columns.availability).to_owned(),
         ]];
         for v in &list {
             rows.push(vec![
@@ -466,7 +474,7 @@ fn Backbone(repo: Repo, community: Memo<Option<Community>>) -> impl IntoView {
                     .into_iter()
                     .map(|s| labels::skill(s, false))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(labels::list_separator(false)),
                 v.profile.availability.clone(),
             ]);
         }
@@ -477,7 +485,12 @@ fn Backbone(repo: Repo, community: Memo<Option<Community>>) -> impl IntoView {
             )
         });
         if files::download(
-            &format!("骨干志愿者-{}-{}.csv", file_part(&name), today.iso()),
+            &format!(
+                "{}-{}-{}.csv",
+                td_string!(Locale::zh_CN, export.backbone),
+                file_part(&name),
+                today.iso()
+            ),
             files::CSV,
             table::csv::write(&rows).as_bytes(),
         )

@@ -22,7 +22,7 @@ use linli_shared::{
 
 use linli_shared::model::courses::required_courses;
 
-use crate::{context::use_repo, browser::files, i18n::*, labels, documents};
+use crate::{browser::files, context::use_repo, documents, i18n::*, labels};
 
 /// One line of the roster: the roster's facts, and the volunteer's own
 /// document once it is here.
@@ -90,25 +90,15 @@ pub fn served(v: &Volunteer, offset: i64) -> (i64, usize) {
 /// The backbone roster for the next call-up: name, phone, source, skills,
 /// total hours, sessions attended.
 fn call_up_rows(lines: &[Line], offset: i64, en: bool) -> Rows {
-    let header = if en {
-        [
-            "Name",
-            "Phone",
-            "Source",
-            "Skills",
-            "Total hours",
-            "Duties attended",
-        ]
-    } else {
-        [
-            "姓名",
-            "手机号",
-            "来源",
-            "技能",
-            "服务总时长（小时）",
-            "出勤次数",
-        ]
-    };
+    let l = labels::locale(en);
+    let header = [
+        td_string!(l, export.columns.name),
+        td_string!(l, export.columns.phone),
+        td_string!(l, export.columns.source),
+        td_string!(l, export.columns.skills),
+        td_string!(l, export.columns.total_hours),
+        td_string!(l, export.columns.duties),
+    ];
     let mut rows: Rows = vec![header.iter().map(|s| (*s).to_owned()).collect()];
     for v in lines
         .iter()
@@ -169,7 +159,8 @@ pub fn VolunteersPage() -> impl IntoView {
             let session = repo.session();
             community.with(|c| {
                 let Some(c) = c else { return Vec::new() };
-                let mut out: Vec<Line> = session.volunteer_documents(&c.roster)
+                let mut out: Vec<Line> = session
+                    .volunteer_documents(&c.roster)
                     .into_iter()
                     .map(|(person, id)| {
                         let entry = &c.roster[&person];
@@ -206,11 +197,10 @@ pub fn VolunteersPage() -> impl IntoView {
             return;
         }
         let today = community.with_untracked(|c| documents::today(c.as_ref()));
-        let name = if en {
-            format!("backbone-roster-{}.csv", today.iso())
-        } else {
-            format!("骨干名单-{}.csv", today.iso())
-        };
+        let name = crate::fill(
+            td_string!(labels::locale(en), export.backbone_roster),
+            &[("day", today.iso())],
+        );
         if files::download(&name, files::CSV, csv::write(&rows).as_bytes()).is_err() {
             export_error.set(Some(t_string!(i18n, vol_export_failed).to_string()));
         }
