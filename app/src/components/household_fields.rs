@@ -75,7 +75,7 @@ pub fn HouseholdFields(form: HouseholdForm) -> impl IntoView {
     view! {
         <div class="row2">
             <label>{t!(i18n, household_unit)}
-                <input name="unit" placeholder="3单元" prop:value=move || unit.get() on:input=move |ev| unit.set(event_target_value(&ev)) />
+                <input name="unit" placeholder=move || t_string!(i18n, household_unit_placeholder).to_string() prop:value=move || unit.get() on:input=move |ev| unit.set(event_target_value(&ev)) />
             </label>
             <label>{t!(i18n, household_room)}
                 <input name="room" placeholder="502" prop:value=move || room.get() on:input=move |ev| room.set(event_target_value(&ev)) />

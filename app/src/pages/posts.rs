@@ -23,9 +23,12 @@ use linli_shared::model::{
     staffing::{self, PostStaffing},
 };
 
-use crate::{context::use_repo, i18n::*, labels, documents, refusals, repo::Repo};
+use crate::{context::use_repo, documents, i18n::*, labels, refusals, repo::Repo};
 
-use crate::text::{courses::course_title, when::{day_text, shift_text}};
+use crate::text::{
+    courses::course_title,
+    when::{day_text, shift_text},
+};
 
 #[component]
 pub fn PostsPage() -> impl IntoView {
@@ -439,7 +442,7 @@ fn post_item(
     staff: bool,
     en: bool,
 ) -> AnyView {
-    let sep = if en { ", " } else { "、" };
+    let sep = labels::list_separator(en);
     let names = s
         .scheduled
         .iter()

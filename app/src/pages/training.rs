@@ -17,8 +17,7 @@
 
 use leptos::prelude::*;
 use linli_shared::model::{
-    ModelError, Role,
-    catalogue,
+    ModelError, Role, catalogue,
     community::{self, Course},
     training_status::{TrainingAction, TrainingState},
     volunteer::{self, Volunteer},
@@ -27,7 +26,13 @@ use linli_shared::model::{
 use linli_shared::model::courses::{Section, posts_requiring, sections};
 
 use crate::{
-    text::courses::{section_title, shown_title, state_code},context::use_repo, i18n::*, labels, documents, refusals, repo::Repo};
+    context::use_repo,
+    documents,
+    i18n::*,
+    labels, refusals,
+    repo::Repo,
+    text::courses::{section_title, shown_title, state_code},
+};
 
 #[component]
 pub fn TrainingPage() -> impl IntoView {
@@ -92,7 +97,7 @@ pub fn TrainingPage() -> impl IntoView {
                 .iter()
                 .map(|(_, t)| t.clone())
                 .collect::<Vec<_>>()
-                .join(if en { ", " } else { "、" });
+                .join(labels::list_separator(en));
             Some(
                 view! {
                     <p class="training-posts" data-required-by=n>
