@@ -1,4 +1,6 @@
-//! One file per screen.
+//! One file per screen; a screen with tabs or sections is a folder with a
+//! file per tab or section (`me/`, `volunteer/`). A page reads documents and
+//! calls actions; it imports no other page.
 
 mod announcements;
 mod casebook;
