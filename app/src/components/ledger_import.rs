@@ -5,13 +5,13 @@
 
 use leptos::prelude::*;
 use linli_shared::{
-    model::{household_table, ledger, ledger::HouseholdDraft},
+    model::{ModelError, catalogue::SpecialGroup, household_table, ledger, ledger::HouseholdDraft},
     sync::document_id::DocumentId,
-    table::{self, Rows},
+    table::{self, Rows, TableError},
 };
 use wasm_bindgen::JsCast;
 
-use crate::{actions, browser::files, context::use_repo, documents, i18n::*, labels};
+use crate::{actions, browser::files, context::use_repo, documents, i18n::*, labels, refusals};
 
 /// Reads a chosen file by its content: a workbook, UTF-8 CSV, or the GBK CSV
 /// that Excel saves on Chinese Windows (decoded by the browser).
@@ -212,5 +212,103 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
 
 /// Every problem of an import, one line each, in the screen's language.
 fn problem_lines(p: &household_table::ImportProblems, en: bool) -> Vec<String> {
-    if en { p.en() } else { p.zh() }
+    use household_table::ImportProblems;
+    let l = labels::locale(en);
+    match p {
+        ImportProblems::Empty => vec![td_string!(l, import_problem.empty).to_owned()],
+        ImportProblems::MissingColumn(c) => {
+            // An English screen names the column as the English headers the
+            // import also reads, with the template's Chinese one.
+            let column = household_table::COLUMNS
+                .iter()
+                .find(|(zh, _)| zh == c)
+                .and_then(|(_, en_names)| en_names.first())
+                .filter(|_| en)
+                .map_or_else(|| (*c).to_owned(), |name| format!("{name} ({c})"));
+            vec![crate::fill(
+                td_string!(l, import_problem.missing_column),
+                &[("column", column)],
+            )]
+        }
+        ImportProblems::TooManyRows => vec![crate::fill(
+            td_string!(l, import_problem.too_many_rows),
+            &[("n", household_table::MAX_ROWS.to_string())],
+        )],
+        ImportProblems::Unreadable(e) => vec![table_error(e, en)],
+        ImportProblems::Rows(rows) => rows
+            .iter()
+            .map(|r| {
+                crate::fill(
+                    td_string!(l, import_problem.row),
+                    &[
+                        ("row", r.row.to_string()),
+                        ("problem", row_problem(&r.problem, en)),
+                    ],
+                )
+            })
+            .collect(),
+        ImportProblems::Model(e) if matches!(**e, ModelError::NotPermitted(_)) => {
+            vec![td_string!(l, import_problem.not_permitted).to_owned()]
+        }
+        ImportProblems::Model(e) => vec![crate::fill(
+            td_string!(l, import_problem.failed),
+            &[("reason", refusals::explain(e, en))],
+        )],
+    }
+}
+
+/// What is wrong with one row of an import.
+fn row_problem(p: &household_table::Problem, en: bool) -> String {
+    use household_table::Problem;
+    let l = labels::locale(en);
+    let value = |key: &str, v: &str| crate::fill(key, &[("value", v.to_owned())]);
+    match p {
+        Problem::MissingUnit => td_string!(l, import_problem.missing_unit).to_owned(),
+        Problem::MissingRoom => td_string!(l, import_problem.missing_room).to_owned(),
+        Problem::MissingSize => td_string!(l, import_problem.missing_size).to_owned(),
+        Problem::BadSize(s) => value(td_string!(l, import_problem.bad_size), s),
+        Problem::BadPhone(s) => value(td_string!(l, import_problem.bad_phone), s),
+        Problem::UnknownGroup(s) => {
+            let known: Vec<&str> = SpecialGroup::ALL
+                .iter()
+                .map(|g| labels::group(*g, en))
+                .collect();
+            crate::fill(
+                td_string!(l, import_problem.unknown_group),
+                &[
+                    ("value", s.clone()),
+                    ("known", known.join(labels::list_separator(en))),
+                ],
+            )
+        }
+        Problem::DuplicateDoor { first_row } => crate::fill(
+            td_string!(l, import_problem.duplicate_door),
+            &[("row", first_row.to_string())],
+        ),
+        Problem::AlreadyInLedger => td_string!(l, import_problem.already_in_ledger).to_owned(),
+    }
+}
+
+/// Why a file could not be read as a table.
+fn table_error(e: &TableError, en: bool) -> String {
+    let l = labels::locale(en);
+    match e {
+        TableError::Unreadable => td_string!(l, table_error.unreadable).to_owned(),
+        TableError::OldExcel => td_string!(l, table_error.old_excel).to_owned(),
+        TableError::NotZip => td_string!(l, table_error.not_zip).to_owned(),
+        TableError::Corrupt(_) | TableError::BadXml { .. } => {
+            td_string!(l, table_error.corrupt).to_owned()
+        }
+        TableError::Unsupported(_) => td_string!(l, table_error.unsupported).to_owned(),
+        TableError::NoWorksheet => td_string!(l, table_error.no_worksheet).to_owned(),
+        TableError::TooLarge(_) => td_string!(l, table_error.too_large).to_owned(),
+        TableError::TooManyRows(n) => crate::fill(
+            td_string!(l, table_error.too_many_rows),
+            &[("n", n.to_string())],
+        ),
+        TableError::UnterminatedQuote { line } => crate::fill(
+            td_string!(l, table_error.unterminated_quote),
+            &[("line", line.to_string())],
+        ),
+    }
 }

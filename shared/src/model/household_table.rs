@@ -6,7 +6,8 @@
 //! Columns, in the template's order: 单元 (unit), 房号 (room), 人数
 //! (household size), 电话 (phone), 特殊人群 (special groups), 备注 (notes).
 //! The first three are required. Headers may also be English, in any order;
-//! other columns are ignored.
+//! other columns are ignored. Problems are data ([`ImportProblems`],
+//! [`Problem`]); the app words them in the screen's language.
 
 use std::{cmp::Ordering, collections::BTreeMap};
 
@@ -27,7 +28,7 @@ use crate::{
 pub const MAX_ROWS: usize = 5_000;
 
 /// Each column's Chinese header (written) and the English ones also read.
-const COLUMNS: [(&str, &[&str]); 6] = [
+pub const COLUMNS: [(&str, &[&str]); 6] = [
     ("单元", &["unit"]),
     ("房号", &["room"]),
     ("人数", &["size", "people"]),
@@ -104,119 +105,6 @@ impl From<TableError> for ImportProblems {
 impl From<ModelError> for ImportProblems {
     fn from(e: ModelError) -> Self {
         ImportProblems::Model(Box::new(e))
-    }
-}
-
-impl Problem {
-    pub fn zh(&self) -> String {
-        self.text(true)
-    }
-
-    pub fn en(&self) -> String {
-        self.text(false)
-    }
-
-    fn text(&self, zh: bool) -> String {
-        let pick = |z: &str, e: &str| if zh { z.to_owned() } else { e.to_owned() };
-        match self {
-            Problem::MissingUnit => pick("没有填单元", "the unit is empty"),
-            Problem::MissingRoom => pick("没有填房号", "the room is empty"),
-            Problem::MissingSize => pick("没有填人数", "the household size is empty"),
-            Problem::BadSize(s) => pick(
-                &format!("人数“{s}”不是 1 到 30 之间的数字"),
-                &format!("the household size {s:?} is not a number from 1 to 30"),
-            ),
-            Problem::BadPhone(s) => pick(
-                &format!("电话“{s}”不是电话号码（应为 7 到 15 位数字）"),
-                &format!("the phone {s:?} is not a phone number (7 to 15 digits)"),
-            ),
-            Problem::UnknownGroup(s) => {
-                let known = |label: fn(SpecialGroup) -> &'static str| {
-                    SpecialGroup::ALL
-                        .iter()
-                        .map(|g| label(*g))
-                        .collect::<Vec<_>>()
-                };
-                pick(
-                    &format!(
-                        "不认识特殊人群“{s}”（可填：{}）",
-                        known(|g| g.name().zh).join("、")
-                    ),
-                    &format!(
-                        "unknown special group {s:?} (known: {})",
-                        known(|g| g.name().en).join(", ")
-                    ),
-                )
-            }
-            Problem::DuplicateDoor { first_row } => pick(
-                &format!("与第 {first_row} 行的单元和房号相同"),
-                &format!("the same unit and room as row {first_row}"),
-            ),
-            Problem::AlreadyInLedger => pick(
-                "台账中已有这个单元和房号的住户",
-                "the ledger already has a household at this unit and room",
-            ),
-        }
-    }
-}
-
-impl RowProblem {
-    /// `第 3 行：…`
-    pub fn zh(&self) -> String {
-        format!("第 {} 行：{}", self.row, self.problem.zh())
-    }
-
-    /// `Row 3: …`
-    pub fn en(&self) -> String {
-        format!("Row {}: {}", self.row, self.problem.en())
-    }
-}
-
-impl ImportProblems {
-    /// One line per problem, in Chinese.
-    pub fn zh(&self) -> Vec<String> {
-        self.lines(true)
-    }
-
-    /// One line per problem, in English.
-    pub fn en(&self) -> Vec<String> {
-        self.lines(false)
-    }
-
-    fn lines(&self, zh: bool) -> Vec<String> {
-        let one = |z: String, e: String| vec![if zh { z } else { e }];
-        match self {
-            ImportProblems::Empty => {
-                one("文件中没有住户".into(), "The file has no households".into())
-            }
-            ImportProblems::MissingColumn(c) => {
-                let en = COLUMNS
-                    .iter()
-                    .find(|(zh, _)| zh == c)
-                    .and_then(|(_, en)| en.first())
-                    .unwrap_or(c);
-                one(
-                    format!("缺少“{c}”列"),
-                    format!("The column {en:?} ({c}) is missing"),
-                )
-            }
-            ImportProblems::TooManyRows => one(
-                format!("超过 {MAX_ROWS} 户，请分批导入"),
-                format!("More than {MAX_ROWS} households: import them in parts"),
-            ),
-            ImportProblems::Unreadable(e) => one(e.zh(), e.to_string()),
-            ImportProblems::Rows(rows) => rows
-                .iter()
-                .map(|p| if zh { p.zh() } else { p.en() })
-                .collect(),
-            ImportProblems::Model(e) if matches!(**e, ModelError::NotPermitted(_)) => one(
-                "只有社区工作者和楼门院长可以导入住户".into(),
-                "Only staff and building leads can import households".into(),
-            ),
-            ImportProblems::Model(e) => {
-                one(format!("导入失败：{e}"), format!("Import failed: {e}"))
-            }
-        }
     }
 }
 
@@ -652,9 +540,6 @@ mod tests {
             big.push(vec!["1".into(), i.to_string(), "1".into()]);
         }
         assert!(matches!(parse(&big), Err(ImportProblems::TooManyRows)));
-        let e = ImportProblems::MissingColumn("人数");
-        assert_eq!(e.zh(), vec!["缺少“人数”列"]);
-        assert_eq!(e.en(), vec!["The column \"size\" (人数) is missing"]);
     }
 
     #[test]
@@ -683,23 +568,6 @@ mod tests {
             ]
         );
         assert_eq!(d.get_heads(), heads);
-        let p = RowProblem {
-            row: 3,
-            problem: Problem::BadSize("abc".into()),
-        };
-        assert_eq!(p.zh(), "第 3 行：人数“abc”不是 1 到 30 之间的数字");
-        assert_eq!(
-            p.en(),
-            "Row 3: the household size \"abc\" is not a number from 1 to 30"
-        );
-        for p in &got {
-            assert!(!p.1.zh().is_empty() && !p.1.en().is_empty());
-        }
-        assert!(
-            Problem::UnknownGroup("x".into())
-                .zh()
-                .contains("独居老人、老人")
-        );
     }
 
     #[test]
@@ -781,7 +649,6 @@ mod tests {
             &e,
             ImportProblems::Model(m) if matches!(**m, ModelError::NotPermitted(_))
         ));
-        assert_eq!(e.zh(), vec!["只有社区工作者和楼门院长可以导入住户"]);
     }
 
     #[test]

@@ -35,24 +35,6 @@ pub enum TableError {
     UnterminatedQuote { line: usize },
 }
 
-impl TableError {
-    /// The message in Chinese (the English one is its `Display`).
-    pub fn zh(&self) -> String {
-        use TableError::*;
-        match self {
-            Unreadable => "无法读取：文件既不是 UTF-8 编码的 CSV，也不是 .xlsx 工作簿".into(),
-            OldExcel => "这是 .xls 或加密的工作簿，请另存为 .xlsx 或 CSV 后再导入".into(),
-            NotZip => "文件不是 .xlsx 工作簿".into(),
-            Corrupt(_) | BadXml { .. } => "工作簿已损坏".into(),
-            Unsupported(_) => "工作簿使用了不支持的格式，请另存为 .xlsx 后再导入".into(),
-            NoWorksheet => "工作簿中没有工作表".into(),
-            TooLarge(_) => "文件太大".into(),
-            TooManyRows(n) => format!("超过 {n} 行"),
-            UnterminatedQuote { line } => format!("第 {line} 行的引号没有结束"),
-        }
-    }
-}
-
 /// Reads an uploaded file: an .xlsx workbook (its first sheet) or UTF-8 CSV.
 /// CSV in another encoding (Excel's "CSV" on Chinese Windows is GBK) gives
 /// [`TableError::Unreadable`]: decode it to text first and call
