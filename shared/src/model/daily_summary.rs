@@ -1,22 +1,22 @@
 //! The daily summary staff print or export (每日工作汇总): one line per
 //! building — its zone, deliveries, disinfection, testing and open needs on
-//! the day — and a line for the whole community, from [`progress`]. Written
-//! as CSV (UTF-8 with BOM) or XLSX by [`crate::table`], or printed. The
-//! headers and the words in cells come from the caller ([`Words`]), so the
-//! screen reads in its language while the file stays in Chinese.
+//! the day — and a line for the whole community, from
+//! [`progress`](crate::model::progress). Written as CSV (UTF-8 with BOM) or
+//! XLSX by [`crate::table`], or printed. The headers and the words in cells
+//! come from the caller ([`Words`]), so the screen reads in its language
+//! while the file stays in Chinese.
 
 use std::collections::BTreeMap;
 
 use crate::model::{
-    catalogue::Zone,
-    civil::Day,
-    community::Community,
     dashboard::{Overview, Staffing},
-    ledger::Ledger,
-    progress::{self, FieldDay, OpenNeeds},
-    round::Round,
+    progress::{FieldDay, OpenNeeds},
 };
 use crate::table::Rows;
+
+// A building's line is counted by `progress`, for the dashboard and this
+// table alike; still named from here.
+pub use crate::model::progress::{BuildingLine, lines};
 
 /// How many columns the table has.
 pub const COLUMNS: usize = 17;
@@ -37,42 +37,6 @@ pub struct Words<'a> {
     pub not_synced: &'a str,
     /// Zones named in English rather than Chinese (the catalogue's names).
     pub english: bool,
-}
-
-/// One building's line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BuildingLine {
-    pub building: String,
-    pub name: String,
-    pub zone: Option<Zone>,
-    pub field: FieldDay,
-    /// None when this phone does not hold the building's ledger.
-    pub needs: Option<OpenNeeds>,
-}
-
-/// Every building of the community, by name, on `day` (`today` decides
-/// what is overdue).
-pub fn lines(
-    community: &Community,
-    ledgers: &BTreeMap<String, &Ledger>,
-    rounds: &[&Round],
-    day: Day,
-    today: Day,
-) -> Vec<BuildingLine> {
-    let since = day.start(community.utc_offset_minutes);
-    let mut out: Vec<BuildingLine> = community
-        .buildings
-        .iter()
-        .map(|(id, b)| BuildingLine {
-            building: id.clone(),
-            name: b.name.clone(),
-            zone: b.zone_on(day).map(|z| z.zone),
-            field: progress::field_day(rounds.iter().copied(), id, day, today),
-            needs: ledgers.get(id).map(|l| progress::open_needs(l, since)),
-        })
-        .collect();
-    out.sort_by(|a, b| (&a.name, &a.building).cmp(&(&b.name, &b.building)));
-    out
 }
 
 /// The table: the header, a line per building shown, then the total (whose
@@ -144,8 +108,8 @@ mod tests {
     use super::*;
     use crate::model::{
         Actor, Role,
-        catalogue::{NeedKind, Urgency},
-        civil::HOUR,
+        catalogue::{NeedKind, Urgency, Zone},
+        civil::{Day, HOUR},
         community, dashboard, ledger,
         round::{self, Details, Outcome, RoundKind, StopPlan},
     };

@@ -9,10 +9,9 @@ use std::collections::BTreeMap;
 use crate::model::{
     civil::{Day, Millis},
     community::Community,
-    daily_summary::{self, BuildingLine},
     ledger::Ledger,
     on_duty,
-    progress::{self, FieldDay, OpenNeeds},
+    progress::{self, BuildingLine, FieldDay, OpenNeeds},
     round::Round,
     service_hours, staffing,
     volunteer::Volunteer,
@@ -87,11 +86,10 @@ pub fn overview(i: &Inputs, day: Day) -> Overview {
     let offset = i.community.utc_offset_minutes;
     let today = Day::of(i.now, offset);
     let shown = |b: &str| i.only.is_none_or(|o| o == b);
-    let lines: Vec<BuildingLine> =
-        daily_summary::lines(i.community, i.ledgers, i.rounds, day, today)
-            .into_iter()
-            .filter(|l| shown(&l.building))
-            .collect();
+    let lines: Vec<BuildingLine> = progress::lines(i.community, i.ledgers, i.rounds, day, today)
+        .into_iter()
+        .filter(|l| shown(&l.building))
+        .collect();
     let posts = staffing::on_day(i.community, i.volunteers, day);
     let post_building = |post: &str| i.community.posts.get(post).and_then(|p| p.building.clone());
     let board = (day == today).then(|| on_duty::board(i.volunteers, i.now));

@@ -5,8 +5,13 @@
 //! time, then id, so every replica agrees) is an archive. Edits never change
 //! this: a household removed on one phone and edited on another stays
 //! archived, and keeps the edit. Nothing is ever deleted.
+//!
+//! The events are defined here, beside the rule that reads them; the
+//! [`ledger`](crate::model::ledger) stores them.
 
-use crate::model::ledger::HouseholdEvent;
+use serde::{Deserialize, Serialize};
+
+use crate::model::civil::Millis;
 use crate::vocabulary::stored_name::string_enum;
 
 string_enum! {
@@ -14,6 +19,19 @@ string_enum! {
         Archive = "archive",
         Restore = "restore",
     }
+}
+
+/// One removal or restoration of a household, as the ledger records it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct HouseholdEvent {
+    pub id: String,
+    pub household: String,
+    pub action: HouseholdAction,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    pub by: String,
+    pub device: String,
+    pub at: Millis,
 }
 
 pub fn is_archived(events: &[HouseholdEvent], household: &str) -> bool {

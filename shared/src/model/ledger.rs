@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ObjType, ROOT, transaction::Transactable};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::model::{
     Actor, ModelError, Role,
@@ -20,6 +20,10 @@ use crate::model::{
     household_status::{self, HouseholdAction},
     need_status::{self, NeedAction, NeedStatus},
 };
+
+// The events the status rules fold are defined beside their rules; the
+// ledger stores them, and still names them.
+pub use crate::model::{household_status::HouseholdEvent, need_status::NeedEvent};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Ledger {
@@ -68,18 +72,6 @@ impl Household {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-pub struct HouseholdEvent {
-    pub id: String,
-    pub household: String,
-    pub action: HouseholdAction,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
-    pub by: String,
-    pub device: String,
-    pub at: Millis,
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Need {
     pub household: String,
@@ -88,21 +80,6 @@ pub struct Need {
     pub detail: String,
     pub urgency: Urgency,
     pub created_by: String,
-    pub device: String,
-    pub at: Millis,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-pub struct NeedEvent {
-    pub id: String,
-    pub need: String,
-    pub action: NeedAction,
-    /// The round that will deliver it, when planned.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub round: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub note: String,
-    pub by: String,
     pub device: String,
     pub at: Millis,
 }

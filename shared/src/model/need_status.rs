@@ -7,8 +7,13 @@
 //! Edits to a need's description are plain fields and never touch status, so
 //! a need closed on one phone and edited on another stays closed, with the
 //! edit.
+//!
+//! The events are defined here, beside the rule that reads them; the
+//! [`ledger`](crate::model::ledger) stores them.
 
-use crate::model::ledger::NeedEvent;
+use serde::{Deserialize, Serialize};
+
+use crate::model::civil::Millis;
 use crate::vocabulary::stored_name::string_enum;
 
 string_enum! {
@@ -17,6 +22,22 @@ string_enum! {
         Done = "done",
         Reopened = "reopened",
     }
+}
+
+/// One change of a need's status, as the ledger records it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct NeedEvent {
+    pub id: String,
+    pub need: String,
+    pub action: NeedAction,
+    /// The round that will deliver it, when planned.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub round: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    pub by: String,
+    pub device: String,
+    pub at: Millis,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,12 +3,15 @@
 //! figure comes from the documents by the rules the screens use —
 //! [`stop_status`] for a round's stops, [`need_status`](super::need_status)
 //! for needs — so the dashboard and a round's own screen never disagree.
+//! [`lines`] puts them together, one line per building, for the dashboard
+//! and the daily summary alike.
 
 use std::collections::BTreeMap;
 
 use crate::model::{
-    catalogue::Urgency,
+    catalogue::{Urgency, Zone},
     civil::{Day, Millis},
+    community::Community,
     ledger::Ledger,
     need_status::{NeedAction, NeedStatus},
     round::{Round, RoundKind},
@@ -143,6 +146,43 @@ pub fn open_needs(ledger: &Ledger, since: Millis) -> OpenNeeds {
         })
         .count();
     o
+}
+
+/// One building's line on a day: the dashboard's, and the daily summary's
+/// row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildingLine {
+    pub building: String,
+    pub name: String,
+    pub zone: Option<Zone>,
+    pub field: FieldDay,
+    /// None when this phone does not hold the building's ledger.
+    pub needs: Option<OpenNeeds>,
+}
+
+/// Every building of the community, by name, on `day` (`today` decides
+/// what is overdue).
+pub fn lines(
+    community: &Community,
+    ledgers: &BTreeMap<String, &Ledger>,
+    rounds: &[&Round],
+    day: Day,
+    today: Day,
+) -> Vec<BuildingLine> {
+    let since = day.start(community.utc_offset_minutes);
+    let mut out: Vec<BuildingLine> = community
+        .buildings
+        .iter()
+        .map(|(id, b)| BuildingLine {
+            building: id.clone(),
+            name: b.name.clone(),
+            zone: b.zone_on(day).map(|z| z.zone),
+            field: field_day(rounds.iter().copied(), id, day, today),
+            needs: ledgers.get(id).map(|l| open_needs(l, since)),
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.name, &a.building).cmp(&(&b.name, &b.building)));
+    out
 }
 
 #[cfg(test)]

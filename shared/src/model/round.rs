@@ -4,7 +4,8 @@
 //! health data, so it can go to every volunteer assigned.
 //!
 //! Every tap in the field appends an event; what a stop shows is derived by
-//! [`stop_status`](crate::model::stop_status).
+//! [`stop_status`](crate::model::stop_status), which also gives [`Round`] its
+//! `status` and `summary`.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +16,6 @@ use crate::model::{
     Actor, ModelError, Role,
     civil::{Day, Millis},
     doc::{self, DocKind},
-    stop_status::{self, StopStatus},
 };
 use crate::vocabulary::stored_name::string_enum;
 
@@ -372,14 +372,6 @@ pub fn undo(
 }
 
 impl Round {
-    pub fn status(&self, stop: &str) -> StopStatus {
-        stop_status::status(self, stop)
-    }
-
-    pub fn summary(&self) -> stop_status::Summary {
-        stop_status::summary(self)
-    }
-
     pub fn assignees(&self) -> Vec<&String> {
         self.assignees
             .iter()

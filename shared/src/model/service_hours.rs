@@ -7,13 +7,42 @@
 //! A session still open counts nothing until it is closed. Sessions are split
 //! at local midnight, so a night shift counts on both days. A day over 8
 //! hours (每天不超过8小时) is flagged with the excess shown; nothing is dropped.
+//!
+//! The events are defined here, beside the rule that reads them; the
+//! volunteer's own document ([`volunteer`](crate::model::volunteer)) stores
+//! them.
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{
     civil::{Day, MINUTE, Millis},
-    volunteer::{Attendance, AttendanceAction},
+    doc,
 };
+use crate::vocabulary::stored_name::string_enum;
+
+string_enum! {
+    pub enum AttendanceAction {
+        CheckIn = "check_in",
+        CheckOut = "check_out",
+    }
+}
+
+/// A check-in or check-out, as the volunteer's document records it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Attendance {
+    pub id: String,
+    pub action: AttendanceAction,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub shift: String,
+    /// Check-in: the protective-equipment checklist was completed.
+    #[serde(default, skip_serializing_if = "doc::is_false")]
+    pub ppe_checked: bool,
+    pub by: String,
+    pub device: String,
+    pub at: Millis,
+}
 
 /// The daily cap of the guideline, in minutes.
 pub const DAILY_CAP_MINUTES: i64 = 8 * 60;

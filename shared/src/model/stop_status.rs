@@ -206,6 +206,18 @@ pub fn all(round: &Round) -> Vec<StopStatus> {
         .collect()
 }
 
+/// The rules, asked of a round (defined here, not in [`crate::model::round`],
+/// so the round's file need not know its rules).
+impl Round {
+    pub fn status(&self, stop: &str) -> StopStatus {
+        status(self, stop)
+    }
+
+    pub fn summary(&self) -> Summary {
+        summary(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,14 @@
 //! confirmation or a passed assessment passes the course, a failed assessment
 //! fails it. The latest staff verdict (time, then id) stands, so a later
 //! re-assessment replaces an earlier failure, on every replica alike.
+//!
+//! The events are defined here, beside the rule that reads them; the
+//! volunteer's own document ([`volunteer`](crate::model::volunteer)) stores
+//! them.
 
-use crate::model::volunteer::TrainingEvent;
+use serde::{Deserialize, Serialize};
+
+use crate::model::civil::Millis;
 use crate::vocabulary::stored_name::string_enum;
 
 string_enum! {
@@ -17,6 +23,21 @@ string_enum! {
         /// Staff record an assessment, passed or not.
         Assessed = "assessed",
     }
+}
+
+/// A course done, confirmed or assessed, as the volunteer's document
+/// records it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct TrainingEvent {
+    pub id: String,
+    pub course: String,
+    pub action: TrainingAction,
+    /// For an assessment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    pub by: String,
+    pub device: String,
+    pub at: Millis,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

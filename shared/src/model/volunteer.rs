@@ -16,6 +16,13 @@ use crate::model::{
 };
 use crate::vocabulary::stored_name::string_enum;
 
+// The events the training and hours rules fold are defined beside their
+// rules; the volunteer's document stores them, and still names them.
+pub use crate::model::{
+    service_hours::{Attendance, AttendanceAction},
+    training_status::TrainingEvent,
+};
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Volunteer {
     /// The volunteer's id, as on the community roster.
@@ -70,19 +77,6 @@ impl Profile {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-pub struct TrainingEvent {
-    pub id: String,
-    pub course: String,
-    pub action: TrainingAction,
-    /// For an assessment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub passed: Option<bool>,
-    pub by: String,
-    pub device: String,
-    pub at: Millis,
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Shift {
     pub post: String,
@@ -98,27 +92,6 @@ impl Shift {
     pub fn minutes(&self) -> i64 {
         (self.end - self.start) / crate::model::civil::MINUTE
     }
-}
-
-string_enum! {
-    pub enum AttendanceAction {
-        CheckIn = "check_in",
-        CheckOut = "check_out",
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-pub struct Attendance {
-    pub id: String,
-    pub action: AttendanceAction,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub shift: String,
-    /// Check-in: the protective-equipment checklist was completed.
-    #[serde(default, skip_serializing_if = "doc::is_false")]
-    pub ppe_checked: bool,
-    pub by: String,
-    pub device: String,
-    pub at: Millis,
 }
 
 string_enum! {
