@@ -176,6 +176,23 @@ pub fn duration(minutes: i64, en: bool) -> String {
     }
 }
 
+/// A name quoted in a sentence: `「晨间卡口」` / `“Morning checkpoint”`.
+pub fn quoted(text: &str, en: bool) -> String {
+    crate::fill(
+        td_string!(locale(en), words.quoted),
+        &[("text", text.to_owned())],
+    )
+}
+
+/// A name with a detail after it: `晨间卡口（08:00–12:00）` /
+/// `Morning checkpoint (08:00–12:00)`.
+pub fn with_detail(text: &str, detail: &str, en: bool) -> String {
+    crate::fill(
+        td_string!(locale(en), words.with_detail),
+        &[("text", text.to_owned()), ("detail", detail.to_owned())],
+    )
+}
+
 /// What goes between the items of a list: `、` / `, `.
 pub fn list_separator(en: bool) -> &'static str {
     td_string!(locale(en), words.list_separator)

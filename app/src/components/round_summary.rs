@@ -76,7 +76,7 @@ pub fn RoundSummary(round: Round) -> impl IntoView {
                 {if missing.is_empty() {
                     view! { <p class="muted" data-not-reached="0">{t!(i18n, summary_everyone_reached)}</p> }.into_any()
                 } else {
-                    view! { <p data-not-reached=missing.len()>{missing.join("、")}</p> }.into_any()
+                    view! { <p data-not-reached=missing.len()>{missing.join(labels::list_separator(labels::english()))}</p> }.into_any()
                 }}
             })}
         </section>

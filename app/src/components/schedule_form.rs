@@ -202,7 +202,7 @@ pub fn ScheduleForm(document: DocumentId) -> impl IntoView {
                         .into_iter()
                         .map(|(id, title, s, e)| {
                             let selected = post.get_untracked() == id;
-                            view! { <option value=id selected=selected>{format!("{title}（{s}–{e}）")}</option> }
+                            view! { <option value=id selected=selected>{labels::with_detail(&title, &format!("{s}–{e}"), labels::english())}</option> }
                         })
                         .collect_view()
                 }}

@@ -131,7 +131,7 @@ fn sheet_body(i18n: I18n, round: &Round, c: Option<&Community>) -> AnyView {
     let people = if people.is_empty() {
         t_string!(i18n, sheet_nobody).to_string()
     } else {
-        people.join("、")
+        people.join(labels::list_separator(labels::english()))
     };
     let printed = crate::fill(
         t_string!(i18n, sheet_printed_at),
@@ -242,7 +242,7 @@ fn stop_tables(i18n: I18n, round: &Round) -> AnyView {
                         })
                         .collect_view();
                     let items = with_items.then(|| {
-                        view! { <td class="sheet-items">{stop.items.join("、")}</td> }
+                        view! { <td class="sheet-items">{stop.items.join(labels::list_separator(labels::english()))}</td> }
                     });
                     view! {
                         <tr data-stop=stop.label.clone() data-state=state>
