@@ -3,9 +3,9 @@
 //! sensitive document: only staff and that building's leads receive it.
 //!
 //! Removing a household or changing a need's status appends an event; the
-//! state shown comes from [`household_status`](crate::model::household_status)
-//! and [`need_status`](crate::model::need_status). Descriptive fields (room,
-//! phone, notes, a need's detail) are plain fields, edited one by one.
+//! state shown comes from [`household_status`] and [`need_status`], which
+//! also define the events. Descriptive fields (room, phone, notes, a need's
+//! detail) are plain fields, edited one by one.
 
 use std::collections::BTreeMap;
 

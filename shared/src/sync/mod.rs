@@ -1,15 +1,17 @@
 //! The sync engine: the automerge-repo WebSocket wire protocol v1, sans IO.
 //!
-//! - [`document_id`]: ids and `automerge:` URLs, interchangeable with
-//!   automerge-repo's.
+//! - [`engine`]: the state machine both the relay and the phone drive.
 //! - [`message`]: the CBOR messages on the wire.
 //! - [`chunk`]: what the engine asks storage to keep.
-//! - [`scope`]: who may sync a document, the rules the relay enforces.
-//! - [`engine`]: the state machine both the relay and the phone drive.
-//! - [`intact`]: the checks every byte passes before Automerge parses it.
 //! - [`intake`]: how a peer's changes join a document, one checked step at
 //!   a time.
-//! - [`fuzzing`]: the bodies of the fuzz targets, replayed by tests.
+//!
+//! The engine speaks the words of [`crate::vocabulary`] ([`DocumentId`],
+//! [`Scope`], [`Member`]) and checks bytes with [`crate::intact`]. Both live
+//! below it, where the model uses them too; `sync::document_id`,
+//! `sync::scope` and `sync::intact` still name them. Nothing here imports
+//! [`crate::model`]: the model's documents meet the engine in
+//! [`crate::fuzzing`] and in the tests under `shared/tests/`.
 
 pub mod chunk;
 pub mod engine;
