@@ -1,7 +1,15 @@
 //! The relay's HTTP API (JSON; refusals are `{"error": code}`), called with
 //! the browser's fetch. Used online only: joining, minting invites, declaring
 //! a new document's scope, asking whether this device is still a member.
+//!
+//! The paths and bodies are [`linli_shared::api`]'s, the same types the relay
+//! answers with; one function per endpoint below, over [`call`].
 
+use linli_shared::api::{
+    Application, DeviceView, MintRequest, Minted, Preview, PreviewRequest, RedeemRequest, Redeemed,
+    Refusal, ScopeRequest, ScopeView, path,
+};
+use linli_shared::sync::{DocumentId, Scope};
 use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -27,6 +35,55 @@ impl ApiError {
     }
 }
 
+/// `POST /api/invites/redeem`: an invite code for this device's token.
+pub async fn redeem(code: &str, device_name: &str) -> Result<Redeemed, ApiError> {
+    let body = RedeemRequest {
+        code: code.to_owned(),
+        device_name: device_name.to_owned(),
+    };
+    call("POST", path::REDEEM, None, Some(&body)).await
+}
+
+/// `POST /api/invites/preview`: what a code is for, without using it.
+pub async fn preview(code: &str) -> Result<Preview, ApiError> {
+    let body = PreviewRequest {
+        code: code.to_owned(),
+    };
+    call("POST", path::PREVIEW, None, Some(&body)).await
+}
+
+/// `GET /api/me`: this device as the relay knows it (a 401 when revoked).
+pub async fn me(token: &str) -> Result<DeviceView, ApiError> {
+    call::<(), _>("GET", path::ME, Some(token), None).await
+}
+
+/// `POST /api/invites` (staff): a new invite and its link.
+pub async fn mint_invite(token: &str, request: &MintRequest) -> Result<Minted, ApiError> {
+    call("POST", path::INVITES, Some(token), Some(request)).await
+}
+
+/// `GET /api/applications` (staff): devices waiting for approval, oldest first.
+pub async fn applications(token: &str) -> Result<Vec<Application>, ApiError> {
+    call::<(), _>("GET", path::APPLICATIONS, Some(token), None).await
+}
+
+/// `POST /api/devices/{id}/approve` (staff).
+pub async fn approve(token: &str, device: &str) -> Result<(), ApiError> {
+    call::<(), ()>("POST", &path::approve(device), Some(token), None).await
+}
+
+/// `PUT /api/documents/{id}/scope`: who may sync a document.
+pub async fn declare_scope(
+    token: &str,
+    document: &DocumentId,
+    scope: Scope,
+) -> Result<ScopeView, ApiError> {
+    let body = ScopeRequest { scope };
+    call("PUT", &path::scope(document), Some(token), Some(&body)).await
+}
+
+/// One call: `body` as JSON, the answer read as `T` (`()` for 204), a
+/// refusal as [`ApiError::Refused`] with its code.
 pub async fn call<B: Serialize, T: DeserializeOwned>(
     method: &str,
     path: &str,
@@ -60,10 +117,9 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
         Err(_) => String::new(),
     };
     if !response.ok() {
-        let code = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("error").and_then(|c| c.as_str()).map(str::to_owned))
-            .unwrap_or_else(|| format!("http_{}", response.status()));
+        let code = serde_json::from_str::<Refusal>(&text)
+            .map(|r| r.error.into_owned())
+            .unwrap_or_else(|_| format!("http_{}", response.status()));
         return Err(ApiError::Refused {
             status: response.status(),
             code,

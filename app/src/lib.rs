@@ -8,7 +8,10 @@
 //!   a WebSocket to the relay.
 //! - [`store`]: IndexedDB: chunks, snapshots, schema migrations.
 //! - [`session`]: the device's membership (token, role, building).
-//! - [`api`]: the relay's HTTP API.
+//! - [`api`]: the relay's HTTP API, one function per endpoint over
+//!   `linli_shared::api`'s types.
+//! - [`enrol`]: joining with an invite code, for the join and recruitment
+//!   pages alike.
 //! - [`browser`]: the browser facts the UI follows (online state, persistent
 //!   storage, the camera), each read in one place.
 //! - `i18n`: generated from `locales/*.json` by `leptos_i18n` (zh-CN first, en).
@@ -30,6 +33,7 @@ pub mod browser;
 pub mod components;
 pub mod context;
 pub mod documents;
+pub mod enrol;
 pub mod features;
 pub mod labels;
 pub mod pages;
