@@ -31,9 +31,9 @@ use linli_shared::model::{
 
 use wasm_bindgen::JsCast;
 
-use crate::{context::use_repo, i18n::*, labels, documents, refusals};
+use crate::{context::use_repo, documents, i18n::*, labels, refusals};
 
-use linli_shared::model::courses::sections;
+use linli_shared::model::courses::{Section, sections};
 
 use crate::text::{
     courses::{section_title, shown_title},
@@ -569,6 +569,50 @@ fn Fields(fields: PostFields, errors: PostErrors) -> impl IntoView {
             })}
         </fieldset>
 
+        <CourseChoice courses catalogue />
+
+        <fieldset class="choices">
+            <legend>{t!(i18n, posts_field_conditions)}</legend>
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    name="post-insurance"
+                    prop:checked=move || insurance.get()
+                    on:change=move |ev| insurance.set(event_target_checked(&ev))
+                />
+                <span>{t!(i18n, posts_field_insurance)}</span>
+            </label>
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    name="post-agreement"
+                    prop:checked=move || agreement.get()
+                    on:change=move |ev| agreement.set(event_target_checked(&ev))
+                />
+                <span>{t!(i18n, posts_field_agreement)}</span>
+            </label>
+        </fieldset>
+
+        <label for="post-building">{t!(i18n, posts_field_building)}</label>
+        <select id="post-building" name="post-building" on:change=move |ev| building.set(event_target_value(&ev))>
+            <option value="" prop:selected=move || building.with(String::is_empty)>{t!(i18n, posts_field_building_any)}</option>
+            {move || buildings().into_iter().map(|(id, name)| {
+                let selected = {
+                    let id = id.clone();
+                    move || building.with(|b| *b == id)
+                };
+                view! { <option value=id prop:selected=selected>{name}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// The courses a post requires (不培训不上岗), chosen from the catalogue by
+/// section.
+#[component]
+fn CourseChoice(courses: RwSignal<Vec<String>>, catalogue: Memo<Vec<Section>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <fieldset class="choices posts-courses-choice">
             <legend>
                 {move || crate::fill(t_string!(i18n, posts_field_courses), &[("n", courses.with(Vec::len).to_string())])}
@@ -611,39 +655,5 @@ fn Fields(fields: PostFields, errors: PostErrors) -> impl IntoView {
                     .collect_view()
             }}
         </fieldset>
-
-        <fieldset class="choices">
-            <legend>{t!(i18n, posts_field_conditions)}</legend>
-            <label class="choice">
-                <input
-                    type="checkbox"
-                    name="post-insurance"
-                    prop:checked=move || insurance.get()
-                    on:change=move |ev| insurance.set(event_target_checked(&ev))
-                />
-                <span>{t!(i18n, posts_field_insurance)}</span>
-            </label>
-            <label class="choice">
-                <input
-                    type="checkbox"
-                    name="post-agreement"
-                    prop:checked=move || agreement.get()
-                    on:change=move |ev| agreement.set(event_target_checked(&ev))
-                />
-                <span>{t!(i18n, posts_field_agreement)}</span>
-            </label>
-        </fieldset>
-
-        <label for="post-building">{t!(i18n, posts_field_building)}</label>
-        <select id="post-building" name="post-building" on:change=move |ev| building.set(event_target_value(&ev))>
-            <option value="" prop:selected=move || building.with(String::is_empty)>{t!(i18n, posts_field_building_any)}</option>
-            {move || buildings().into_iter().map(|(id, name)| {
-                let selected = {
-                    let id = id.clone();
-                    move || building.with(|b| *b == id)
-                };
-                view! { <option value=id prop:selected=selected>{name}</option> }
-            }).collect_view()}
-        </select>
     }
 }

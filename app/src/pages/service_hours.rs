@@ -9,107 +9,25 @@
 //!
 //! All of it runs on the volunteer documents on this phone, offline too.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use linli_shared::{
     model::{
         ModelError, Role,
         civil::{Day, clock_minutes},
+        hours_review::{self, Standing, VolunteerDay},
         service_hours::DAILY_CAP_MINUTES,
         service_report::{self, ServiceRow},
-        volunteer::{self, Volunteer},
+        volunteer::{self},
     },
     sync::document_id::DocumentId,
     table,
 };
 
+use crate::{browser::files, context::use_repo, documents, i18n::*, labels, repo::Repo};
 use crate::{browser::files::file_part, text::Said};
-use crate::{context::use_repo, browser::files, i18n::*, labels, documents, repo::Repo};
 
 /// How many days one view may span (a year): the page stays quick on a phone.
 const MAX_DAYS: i64 = 366;
-
-/// Where a volunteer's day stands with staff.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Standing {
-    Confirmed,
-    /// Confirmed before, but the check-ins changed since.
-    Changed,
-    Pending,
-}
-
-/// One volunteer's service on one day.
-#[derive(Clone, Debug, PartialEq)]
-struct VolunteerDay {
-    volunteer: String,
-    name: String,
-    day: Day,
-    rows: Vec<ServiceRow>,
-    minutes: i64,
-    standing: Standing,
-}
-
-/// The range's rows as days, each with its volunteers.
-fn by_day(rows: &[ServiceRow], team: &[Volunteer]) -> Vec<(Day, Vec<VolunteerDay>)> {
-    let mut days: BTreeMap<Day, BTreeMap<(String, String), Vec<ServiceRow>>> = BTreeMap::new();
-    for r in rows {
-        days.entry(r.day)
-            .or_default()
-            .entry((r.name.clone(), r.volunteer.clone()))
-            .or_default()
-            .push(r.clone());
-    }
-    days.into_iter()
-        .map(|(day, people)| {
-            let list = people
-                .into_iter()
-                .map(|((name, id), rows)| {
-                    let minutes = rows.iter().map(ServiceRow::minutes).sum();
-                    let confirmed = team
-                        .iter()
-                        .find(|v| v.volunteer == id)
-                        .and_then(|v| v.confirmed_minutes(day));
-                    let standing = if rows.iter().all(|r| r.confirmed) {
-                        Standing::Confirmed
-                    } else if confirmed.is_some() {
-                        Standing::Changed
-                    } else {
-                        Standing::Pending
-                    };
-                    VolunteerDay {
-                        volunteer: id,
-                        name,
-                        day,
-                        rows,
-                        minutes,
-                        standing,
-                    }
-                })
-                .collect();
-            (day, list)
-        })
-        .collect()
-}
-
-/// Totals per volunteer over the range: (name, minutes, confirmed minutes, days).
-fn totals(rows: &[ServiceRow]) -> Vec<(String, i64, i64, usize)> {
-    let mut per: BTreeMap<(String, String), (i64, i64, std::collections::BTreeSet<Day>)> =
-        BTreeMap::new();
-    for r in rows {
-        let e = per
-            .entry((r.name.clone(), r.volunteer.clone()))
-            .or_default();
-        e.0 += r.minutes();
-        if r.confirmed {
-            e.1 += r.minutes();
-        }
-        e.2.insert(r.day);
-    }
-    per.into_iter()
-        .map(|((name, _), (m, c, days))| (name, m, c, days.len()))
-        .collect()
-}
 
 /// Confirms one volunteer's day on their document; the error as a sentence.
 fn confirm(repo: &Repo, volunteer: &str, day: Day, offset: i64) -> Result<(), Said> {
@@ -197,8 +115,8 @@ pub fn ServiceHoursPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let days = Memo::new(move |_| rows.with(|r| team.with(|t| by_day(r, t))));
-    let sums = Memo::new(move |_| rows.with(|r| totals(r)));
+    let days = Memo::new(move |_| rows.with(|r| team.with(|t| hours_review::by_day(r, t))));
+    let sums = Memo::new(move |_| rows.with(|r| hours_review::totals(r)));
     let offset = move || {
         community.with_untracked(|c| {
             c.as_ref()
@@ -362,26 +280,7 @@ pub fn ServiceHoursPage() -> impl IntoView {
                     {t!(i18n, hours_export_xlsx)}
                 </button>
             </div>
-            {move || {
-                exported.get().map(|e| {
-                    let (ok, text) = match e {
-                        Exported::Rows(n) => (
-                            true,
-                            crate::fill(t_string!(i18n, hours_exported), &[("n", n.to_string())]),
-                        ),
-                        Exported::Nothing => (false, t_string!(i18n, hours_export_none).to_string()),
-                        Exported::NothingConfirmed => {
-                            (false, t_string!(i18n, hours_export_none_confirmed).to_string())
-                        }
-                        Exported::Failed => (false, t_string!(i18n, hours_export_failed).to_string()),
-                    };
-                    if ok {
-                        view! { <p class="ann-posted" role="status" data-hours-message="ok">{text}</p> }.into_any()
-                    } else {
-                        view! { <p class="error" role="alert" data-hours-message="error">{text}</p> }.into_any()
-                    }
-                })
-            }}
+            {move || exported.get().map(exported_line)}
         </section>
         <Show
             when=move || !rows.with(Vec::is_empty)
@@ -397,35 +296,7 @@ pub fn ServiceHoursPage() -> impl IntoView {
                 </section>
             }
         >
-            <section class="card hours-totals">
-                <h2>{t!(i18n, hours_totals_title)}</h2>
-                <table class="counts hours-totals-table">
-                    <thead>
-                        <tr>
-                            <th>{t!(i18n, hours_col_name)}</th>
-                            <th>{t!(i18n, hours_col_days)}</th>
-                            <th>{t!(i18n, hours_col_total)}</th>
-                            <th>{t!(i18n, hours_col_confirmed)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            let en = labels::english();
-                            sums.get()
-                                .into_iter()
-                                .map(|(name, m, c, n)| view! {
-                                    <tr data-total=name.clone() data-minutes=m data-confirmed-minutes=c>
-                                        <td>{name.clone()}</td>
-                                        <td>{n}</td>
-                                        <td>{labels::hours(m, en)}</td>
-                                        <td>{labels::hours(c, en)}</td>
-                                    </tr>
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-            </section>
+            <Totals sums />
             {
                 let confirm_all = confirm_all.clone();
                 let confirm_one = confirm_one.clone();
@@ -491,6 +362,65 @@ pub fn ServiceHoursPage() -> impl IntoView {
         </Show>
     }
     .into_any()
+}
+
+/// Totals per volunteer over the range.
+#[component]
+fn Totals(sums: Memo<Vec<(String, i64, i64, usize)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card hours-totals">
+            <h2>{t!(i18n, hours_totals_title)}</h2>
+            <table class="counts hours-totals-table">
+                <thead>
+                    <tr>
+                        <th>{t!(i18n, hours_col_name)}</th>
+                        <th>{t!(i18n, hours_col_days)}</th>
+                        <th>{t!(i18n, hours_col_total)}</th>
+                        <th>{t!(i18n, hours_col_confirmed)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let en = labels::english();
+                        sums.get()
+                            .into_iter()
+                            .map(|(name, m, c, n)| view! {
+                                <tr data-total=name.clone() data-minutes=m data-confirmed-minutes=c>
+                                    <td>{name.clone()}</td>
+                                    <td>{n}</td>
+                                    <td>{labels::hours(m, en)}</td>
+                                    <td>{labels::hours(c, en)}</td>
+                                </tr>
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// What the export buttons say afterwards.
+fn exported_line(e: Exported) -> AnyView {
+    let i18n = use_i18n();
+    let (ok, text) = match e {
+        Exported::Rows(n) => (
+            true,
+            crate::fill(t_string!(i18n, hours_exported), &[("n", n.to_string())]),
+        ),
+        Exported::Nothing => (false, t_string!(i18n, hours_export_none).to_string()),
+        Exported::NothingConfirmed => (
+            false,
+            t_string!(i18n, hours_export_none_confirmed).to_string(),
+        ),
+        Exported::Failed => (false, t_string!(i18n, hours_export_failed).to_string()),
+    };
+    if ok {
+        view! { <p class="ann-posted" role="status" data-hours-message="ok">{text}</p> }.into_any()
+    } else {
+        view! { <p class="error" role="alert" data-hours-message="error">{text}</p> }.into_any()
+    }
 }
 
 /// One volunteer's day: the sessions, the day's total, its standing, 确认.
