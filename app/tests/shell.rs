@@ -32,7 +32,7 @@ async fn mount() -> (
         .expect("IndexedDB opens");
     let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
-    let boot = linli_app::boot::Boot::NotJoined(store);
+    let boot = linli_app::context::Boot::NotJoined(store);
     let handle = leptos::mount::mount_to(host.clone(), move || {
         view! { <linli_app::app::App boot=boot.clone() /> }
     });

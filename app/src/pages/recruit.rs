@@ -15,56 +15,22 @@ use linli_shared::{
     },
     sync::{document_id::DocumentId, scope::Scope},
 };
-use serde::Deserialize;
 
 use crate::{
     api::{self, ApiError},
-    app::use_repo,
-    boot::{Boot, INTRODUCE},
     components::{ProfileDraft, ProfileFields},
+    context::Boot,
+    context::use_repo,
+    enrol::{EnrolError, enrol},
     i18n::*,
     labels,
     repo::{Repo, tabs},
-    session::Session,
     store::Store,
 };
 
 /// The code in a recruitment link (or a bare code).
 pub fn recruit_code(text: &str) -> Option<String> {
     crate::pages::join::link_code(text, "/recruit")
-}
-
-#[derive(Clone, Deserialize)]
-struct Preview {
-    community: CommunityView,
-}
-
-#[derive(Clone, Deserialize)]
-struct CommunityView {
-    id: String,
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Redeemed {
-    token: String,
-    device: DeviceView,
-    community: CommunityView,
-}
-
-#[derive(Deserialize)]
-struct DeviceView {
-    id: String,
-    role: Role,
-    #[serde(default)]
-    building: Option<String>,
-    #[serde(default)]
-    pending: bool,
-}
-
-#[derive(Deserialize)]
-struct Me {
-    device: DeviceView,
 }
 
 /// What the phone learned about the code before the form is sent.
@@ -148,10 +114,7 @@ fn RecruitForm(
     {
         let code = code.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let body = serde_json::json!({ "code": code });
-            let result: Result<Preview, ApiError> =
-                api::call("POST", "/api/invites/preview", None, Some(&body)).await;
-            checked.set(match result {
+            checked.set(match api::preview(&code).await {
                 Ok(p) => Checked::Community(p.community.name),
                 Err(ApiError::Refused { code, .. }) if code.starts_with("invite_") => {
                     Checked::Refused(code)
@@ -270,35 +233,23 @@ enum Failure {
     Model(linli_shared::model::ModelError),
 }
 
+impl From<EnrolError> for Failure {
+    fn from(e: EnrolError) -> Self {
+        match e {
+            EnrolError::Api(e) => Failure::Api(e),
+            EnrolError::Store(e) => Failure::Store(e),
+        }
+    }
+}
+
 /// Spends the code on a pending device, keeps the session, starts the
 /// phone's documents and the person's own volunteer document (them and
 /// staff: the one scope a volunteer may grant).
 async fn register(code: String, store: Store, reg: Registration) -> Result<Repo, Failure> {
-    let body = serde_json::json!({ "code": code, "device_name": reg.name });
-    let r: Redeemed = api::call("POST", "/api/invites/redeem", None, Some(&body))
-        .await
-        .map_err(Failure::Api)?;
-    let session = Session {
-        token: r.token,
-        device: r.device.id,
-        name: reg.name.clone(),
-        role: r.device.role,
-        building: r.device.building,
-        community: r.community.id,
-        community_name: r.community.name,
-        pending: r.device.pending,
-    };
-    session.save(&store).await.map_err(Failure::Store)?;
-    // Staff put the person on the roster when they approve; should that not
-    // have happened, the phone introduces its person once it may.
-    store
-        .put_meta(INTRODUCE, "1")
-        .await
-        .map_err(Failure::Store)?;
-    tabs::membership_changed();
+    let session = enrol(&store, &code, &reg.name).await?;
     let doc = volunteer::create(
         &session.actor(),
-        crate::reading::now(),
+        crate::documents::now(),
         &session.device,
         &reg,
     )
@@ -310,9 +261,10 @@ async fn register(code: String, store: Store, reg: Registration) -> Result<Repo,
     };
     debug_assert!(scope.grantable_by(&session.member()));
     let pending = session.pending;
-    let repo = Repo::start(store.clone(), session, true)
+    let repo = Repo::start(store.clone(), session)
         .await
         .map_err(Failure::Store)?;
+    crate::features::start(&repo, true);
     repo.create(id, doc, Some(scope));
     if !pending {
         // A plain invite opened as a recruitment link: a member already.
@@ -428,8 +380,7 @@ pub fn RecruitPending(repo: Repo) -> impl IntoView {
             let repo = repo.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let token = repo.session().token;
-                let me: Result<Me, ApiError> =
-                    api::call::<(), Me>("GET", "/api/me", Some(&token), None).await;
+                let me = api::me(&token).await;
                 checking.set(false);
                 match me {
                     Ok(me) if !me.device.pending => {
