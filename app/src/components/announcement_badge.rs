@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::{context::use_repo, components::announcement_read::read_announcements, i18n::*, documents};
+use crate::{
+    components::announcement_read::read_announcements, context::use_repo, documents, i18n::*,
+};
 
 #[component]
 pub fn UnreadAnnouncements() -> impl IntoView {

@@ -11,8 +11,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{
-    actions,context::use_repo, components::time::clock_time, i18n::*, labels, documents};
+use crate::{actions, components::time::clock_time, context::use_repo, documents, i18n::*, labels};
 
 #[component]
 pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
@@ -58,9 +57,7 @@ pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
     };
     let undo = {
         let repo = repo.clone();
-        move |event: String| {
-            error.set(actions::round::undo(&repo, &id, &event))
-        }
+        move |event: String| error.set(actions::round::undo(&repo, &id, &event))
     };
     let totals = move || round.with(|r| r.as_ref().map(|r| r.summary()));
     let log = move || {

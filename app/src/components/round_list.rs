@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use linli_shared::model::{doc::DocKind, round};
 
-use crate::{context::use_repo, i18n::*, documents};
+use crate::{context::use_repo, documents, i18n::*};
 
 #[component]
 pub fn RoundList(

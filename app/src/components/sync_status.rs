@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::{context::use_repo, components::time::clock_time, i18n::*, repo::Link};
+use crate::{components::time::clock_time, context::use_repo, i18n::*, repo::Link};
 
 #[component]
 pub fn SyncStatus() -> impl IntoView {

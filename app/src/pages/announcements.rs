@@ -14,13 +14,13 @@ use linli_shared::model::{
 
 use crate::{
     actions,
-    context::use_repo,
     components::{
         announcement_read::{ReadAnnouncements, read_announcements},
         time::clock_time,
     },
-    i18n::*,
+    context::use_repo,
     documents,
+    i18n::*,
     repo::Repo,
 };
 

@@ -25,7 +25,8 @@ use linli_shared::{
 };
 
 use crate::{
-    actions,context::use_repo, components::time::clock_time, i18n::*, documents, repo::Repo};
+    actions, components::time::clock_time, context::use_repo, documents, i18n::*, repo::Repo,
+};
 
 /// The casebooks this phone may see, oldest listing first (the first is the
 /// one new follow-ups go to).

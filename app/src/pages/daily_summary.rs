@@ -16,19 +16,20 @@ use crate::{
         day_picker::{self, DayPicker},
         report_table::{ReportActions, ReportTable},
     },
+    documents::{self, overview},
     i18n::*,
     labels,
-    documents::{self, overview},
 };
 
 #[component]
 pub fn DailySummaryPage() -> impl IntoView {
     let i18n = use_i18n();
-    let repo =
-        match crate::components::staff_or_lead::admitted(move || t_string!(i18n, daysum_title).to_string()) {
-            Ok(repo) => repo,
-            Err(refused) => return refused,
-        };
+    let repo = match crate::components::staff_or_lead::admitted(move || {
+        t_string!(i18n, daysum_title).to_string()
+    }) {
+        Ok(repo) => repo,
+        Err(refused) => return refused,
+    };
     let community = documents::community(&repo);
     let team = documents::team(&repo, community);
     let now = RwSignal::new(documents::now());

@@ -16,14 +16,14 @@ use linli_shared::model::{
 use linli_shared::sync::document_id::DocumentId;
 
 use crate::{
-    context::use_repo,
     components::{
         charts::{Bar, BarChart, Part, TrendChart, TrendDay},
         day_picker::{self, DayPicker},
         time::clock_time,
     },
-    i18n::*,
+    context::use_repo,
     documents::{self, overview},
+    i18n::*,
     labels,
 };
 
@@ -69,8 +69,9 @@ fn share(done: usize, of: usize) -> Option<f64> {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let repo = match crate::components::staff_or_lead::admitted(move || t_string!(i18n, dash_title).to_string())
-    {
+    let repo = match crate::components::staff_or_lead::admitted(move || {
+        t_string!(i18n, dash_title).to_string()
+    }) {
         Ok(repo) => repo,
         Err(refused) => return refused,
     };

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use linli_shared::{model::Role, sync::document_id::DocumentId};
 
 use crate::{
-    context::use_repo,
     components::{last_sync_text, time::clock_time},
-    i18n::*,
+    context::use_repo,
     documents,
+    i18n::*,
     repo::{Link, tabs},
 };
 

@@ -25,12 +25,13 @@ use linli_shared::{
 };
 
 use crate::{
-    text::{Said, when::local_time},
-    context::use_repo,
     components::last_sync_text,
+    context::use_repo,
+    documents,
     i18n::*,
-    documents, labels,
+    labels,
     repo::{Link, Repo},
+    text::{Said, when::local_time},
 };
 
 /// How often the board is recomputed while it is open (durations move on,

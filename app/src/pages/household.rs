@@ -12,10 +12,11 @@ use linli_shared::model::{
 
 use crate::{
     actions,
-    context::use_repo,
     components::{HouseholdFields, HouseholdForm},
+    context::use_repo,
+    documents,
     i18n::*,
-    labels, documents,
+    labels,
 };
 
 /// One change to the ledger, run by the page's `act`.

@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use crate::{
     api::{self, ApiError},
-    context::use_repo,
     components::qr_code::QrCode,
-    i18n::*,
+    context::use_repo,
     documents,
+    i18n::*,
 };
 
 #[derive(Deserialize)]

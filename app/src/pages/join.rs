@@ -4,16 +4,13 @@
 //! network this one time; everything after works offline.
 
 use leptos::prelude::*;
-use linli_shared::model::Role;
-use serde::Deserialize;
 
 use crate::{
-    api::{self, ApiError},
-    app::use_repo,
-    boot::{Boot, INTRODUCE},
+    api::ApiError,
+    context::Boot,
+    context::use_repo,
+    enrol::{EnrolError, enrol},
     i18n::*,
-    repo::tabs,
-    session::Session,
 };
 
 /// The invite code in a scanned or pasted text: a join link or a bare code.
@@ -32,29 +29,6 @@ pub fn link_code(text: &str, page: &str) -> Option<String> {
     };
     let ok = (8..=64).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric());
     ok.then(|| code.to_owned())
-}
-
-#[derive(Deserialize)]
-struct Redeemed {
-    token: String,
-    device: RedeemedDevice,
-    community: RedeemedCommunity,
-}
-
-#[derive(Deserialize)]
-struct RedeemedDevice {
-    id: String,
-    role: Role,
-    #[serde(default)]
-    building: Option<String>,
-    #[serde(default)]
-    pending: bool,
-}
-
-#[derive(Deserialize)]
-struct RedeemedCommunity {
-    id: String,
-    name: String,
 }
 
 #[component]
@@ -111,40 +85,18 @@ pub fn JoinPage() -> impl IntoView {
             busy.set(true);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let body = serde_json::json!({ "code": code, "device_name": person });
-                let result: Result<Redeemed, ApiError> =
-                    api::call("POST", "/api/invites/redeem", None, Some(&body)).await;
-                match result {
-                    Ok(r) => {
-                        let session = Session {
-                            token: r.token,
-                            device: r.device.id,
-                            name: person,
-                            role: r.device.role,
-                            building: r.device.building,
-                            community: r.community.id,
-                            community_name: r.community.name,
-                            pending: r.device.pending,
-                        };
-                        let saved = match session.save(&store).await {
-                            Ok(()) => store.put_meta(INTRODUCE, "1").await,
-                            Err(e) => Err(e),
-                        };
-                        match saved {
-                            Ok(()) => {
-                                tabs::membership_changed();
-                                let _ = window().location().replace("/");
-                            }
-                            Err(e) => {
-                                busy.set(false);
-                                error.set(Some(format!(
-                                    "{} ({e})",
-                                    t_string!(i18n, storage_unavailable)
-                                )));
-                            }
-                        }
+                match enrol(&store, &code, &person).await {
+                    Ok(_) => {
+                        let _ = window().location().replace("/");
                     }
-                    Err(e) => {
+                    Err(EnrolError::Store(e)) => {
+                        busy.set(false);
+                        error.set(Some(format!(
+                            "{} ({e})",
+                            t_string!(i18n, storage_unavailable)
+                        )));
+                    }
+                    Err(EnrolError::Api(e)) => {
                         busy.set(false);
                         error.set(Some(message(&e)));
                     }

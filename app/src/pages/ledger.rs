@@ -14,10 +14,11 @@ use linli_shared::model::{
 
 use crate::{
     actions,
-    context::use_repo,
     components::{HouseholdFields, HouseholdForm, LedgerImport},
+    context::use_repo,
+    documents,
     i18n::*,
-    labels, documents,
+    labels,
 };
 
 /// What the household list shows.

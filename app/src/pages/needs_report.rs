@@ -9,9 +9,9 @@ use linli_shared::model::{doc::DocKind, ledger, needs_report};
 
 use crate::{
     components::report_table::{ReportActions, ReportTable},
+    documents,
     i18n::*,
     labels,
-    documents,
 };
 
 #[component]

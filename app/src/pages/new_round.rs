@@ -178,9 +178,7 @@ pub fn NewRound() -> impl IntoView {
                 },
             };
             match actions::round::start(&repo, &new_round) {
-                Ok(id) => {
-                    navigate(&format!("/round/{id}"), Default::default())
-                }
+                Ok(id) => navigate(&format!("/round/{id}"), Default::default()),
                 Err(e) => error.set(Some(actions::said(&e))),
             }
         }

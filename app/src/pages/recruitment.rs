@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     api::{self, ApiError},
+    components::ProfileFacts,
     components::{qr_code::QrCode, time::clock_time},
     context::use_repo,
     documents,
     i18n::*,
-    pages::recruit::ProfileFacts,
     repo::Repo,
 };
 

@@ -10,11 +10,12 @@ use crate::i18n::*;
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let repo =
-        match crate::components::staff_or_lead::admitted(move || t_string!(i18n, reports_title).to_string()) {
-            Ok(repo) => repo,
-            Err(refused) => return refused,
-        };
+    let repo = match crate::components::staff_or_lead::admitted(move || {
+        t_string!(i18n, reports_title).to_string()
+    }) {
+        Ok(repo) => repo,
+        Err(refused) => return refused,
+    };
     let staff = repo.session().role == Role::Staff;
     let item = move |href: &'static str, action: &'static str, title: String, explain: String| {
         view! {

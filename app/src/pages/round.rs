@@ -7,22 +7,21 @@
 //! model's rules, so records made offline on several phones merge.
 
 use leptos::prelude::*;
-use linli_shared::{
-    model::{
-        Role,
-        civil::Day,
-        field_work,
-        round::{Details, Outcome, Round, RoundKind},
-        stop_status::{self, StopState, StopStatus},
-    },
+use linli_shared::model::{
+    Role,
+    civil::Day,
+    field_work,
+    round::{Details, Outcome, Round, RoundKind},
+    stop_status::{self, StopState, StopStatus},
 };
 
 use crate::{
     actions,
-    context::use_repo,
     components::{CheckpointLog, RoundSummary, time::clock_time},
+    context::use_repo,
+    documents,
     i18n::*,
-    labels, documents,
+    labels,
     repo::now_ms,
 };
 
@@ -131,15 +130,15 @@ pub fn RoundPage() -> impl IntoView {
                 method: method.get_untracked(),
                 ..Details::default()
             };
-            error.set(actions::round::record(&repo, &id, &p.stop, p.outcome, &details));
+            error.set(actions::round::record(
+                &repo, &id, &p.stop, p.outcome, &details,
+            ));
             pending.set(None);
         }
     };
     let undo = {
         let repo = repo.clone();
-        move |event: String| {
-            error.set(actions::round::undo(&repo, &id, &event))
-        }
+        move |event: String| error.set(actions::round::undo(&repo, &id, &event))
     };
 
     let view_round = move || {

@@ -200,6 +200,19 @@ impl Store {
         self.delete_chunks(document, &replaces).await
     }
 
+    /// Waits (a few seconds at most) until the document is in the store, so a
+    /// reload right after does not lose it.
+    pub async fn until_stored(&self, id: &DocumentId) {
+        for _ in 0..40 {
+            if let Ok(all) = self.load_all().await
+                && all.get(id).is_some_and(|c| !c.is_empty())
+            {
+                return;
+            }
+            gloo_timers::future::TimeoutFuture::new(100).await;
+        }
+    }
+
     /// A small record (JSON text) from the meta store.
     pub async fn get_meta(&self, key: &str) -> Result<Option<String>> {
         let tx = self.db.transaction(META).build()?;

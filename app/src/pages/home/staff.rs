@@ -1,14 +1,14 @@
 //! Community staff's home: the community's buildings (adding one also starts
 //! its household ledger), every round with its progress, and invitations.
 
-use leptos::prelude::*;
 use crate::{
     actions,
-    context::use_repo,
     components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
-    i18n::*,
+    context::use_repo,
     documents,
+    i18n::*,
 };
+use leptos::prelude::*;
 
 #[component]
 pub fn StaffHome() -> impl IntoView {

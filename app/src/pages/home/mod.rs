@@ -1,14 +1,20 @@
-//! The home screen: the welcome on a phone that has not joined, otherwise the
-//! home of the device's role.
+//! The home screen: the welcome on a phone that has not joined, the waiting
+//! screen of one registered through a recruitment link, otherwise the home of
+//! the device's role (a file each).
 
 use leptos::prelude::*;
 use linli_shared::model::Role;
 
-use super::{
-    lead_home::LeadHome, recruit::RecruitPending, staff_home::StaffHome,
-    volunteer_home::VolunteerHome, welcome::Welcome,
-};
-use crate::context::use_repo;
+mod lead;
+mod staff;
+mod volunteer;
+mod welcome;
+
+use crate::{components::RecruitPending, context::use_repo};
+use lead::LeadHome;
+use staff::StaffHome;
+use volunteer::VolunteerHome;
+use welcome::Welcome;
 
 #[component]
 pub fn Home() -> impl IntoView {

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use linli_shared::model::doc::DocKind;
 
 use crate::{
-    context::use_repo,
     components::{RoundList, TeamLinks, announcement_badge::UnreadAnnouncements},
-    i18n::*,
+    context::use_repo,
     documents,
+    i18n::*,
 };
 
 #[component]
