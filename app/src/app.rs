@@ -12,9 +12,9 @@ use crate::pages::{
     ReportsPage, TrainingPage,
 };
 use crate::{
-    context::{Boot, use_repo},
     browser,
     components::{Banners, ConnectionStatus, LanguageSwitch, StorageStatus, SyncStatus},
+    context::{Boot, use_repo},
     i18n::*,
     pages::{
         AnnouncementsPage, CasebookPage, DevicePage, Home, HouseholdPage, InvitePage, JoinPage,

@@ -29,4 +29,3 @@ pub fn add(repo: &Repo, name: &str) -> Result<(), ModelError> {
     };
     super::listed::start(repo, ledger_doc, listing).map(|_| ())
 }
-

@@ -37,14 +37,7 @@ pub fn start(repo: &Repo, r: &NewRound) -> Result<DocumentId, ModelError> {
     let actor = repo.session().actor();
     let assignees: Vec<&str> = r.volunteers.iter().map(String::as_str).collect();
     let doc = round::create(
-        &actor,
-        at,
-        r.kind,
-        r.date,
-        r.building,
-        r.title,
-        &assignees,
-        r.stops,
+        &actor, at, r.kind, r.date, r.building, r.title, &assignees, r.stops,
     )?;
     let listing = Listing {
         kind: DocKind::Round,

@@ -1,6 +1,7 @@
-//! The gate of the progress and report screens: staff, or a building lead
-//! for their building; anyone else (a volunteer, a phone still waiting for
-//! approval, one that has not joined) sees the screen's title and why not.
+//! The gates of the screens for staff and building leads: the progress and
+//! report screens (staff, or a lead for their building; anyone else sees the
+//! screen's title and why not), and the roster and volunteer records (a
+//! volunteer's phone, or one waiting for approval, is sent home).
 
 use leptos::prelude::*;
 use linli_shared::model::Role;
@@ -28,4 +29,16 @@ pub fn admitted(title: impl Fn() -> String + Send + Sync + 'static) -> Result<Re
         </section>
     }
     .into_any())
+}
+
+/// What a volunteer's phone (or one waiting for approval) shows instead of the
+/// roster and the records: they are for staff and building leads.
+pub fn staff_and_leads_only() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <p class="error" data-vol-denied>{t!(i18n, vol_staff_only)}</p>
+            <a class="button button-block button-quiet" href="/">{t!(i18n, vol_back_home)}</a>
+        </section>
+    }
 }

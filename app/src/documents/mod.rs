@@ -108,7 +108,8 @@ pub fn team(repo: &Repo, community: Memo<Option<Community>>) -> Memo<Vec<Volunte
         let session = repo.session();
         community.with(|c| {
             let Some(c) = c else { return Vec::new() };
-            session.volunteer_documents(&c.roster)
+            session
+                .volunteer_documents(&c.roster)
                 .into_iter()
                 .filter_map(|(_, id)| repo.parsed(&id, |d| volunteer::read(d).ok()))
                 .map(|v| (*v).clone())

@@ -51,7 +51,8 @@ fn documents(repo: &Repo) -> Vec<(DocumentId, bool)> {
         .into_iter()
         .filter(|(_, l)| l.kind == DocKind::Ledger)
         .filter_map(|(id, _)| Some((id.parse().ok()?, true)));
-    let volunteers = session.volunteer_documents(&c.roster)
+    let volunteers = session
+        .volunteer_documents(&c.roster)
         .into_iter()
         .map(|(_, id)| (id, false));
     ledgers.chain(volunteers).collect()

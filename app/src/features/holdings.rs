@@ -7,8 +7,7 @@
 
 use linli_shared::{
     model::{
-        Role,
-        community,
+        Role, community,
         volunteer::{self, Registration},
     },
     sync::scope::Scope,

@@ -127,18 +127,6 @@ fn call_up_rows(lines: &[Line], offset: i64, en: bool) -> Rows {
     rows
 }
 
-/// What a volunteer's phone (or one waiting for approval) shows instead of the
-/// roster and the records: they are for staff and building leads.
-pub(crate) fn staff_and_leads_only() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card">
-            <p class="error" data-vol-denied>{t!(i18n, vol_staff_only)}</p>
-            <a class="button button-block button-quiet" href="/">{t!(i18n, vol_back_home)}</a>
-        </section>
-    }
-}
-
 #[component]
 pub fn VolunteersPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -148,7 +136,7 @@ pub fn VolunteersPage() -> impl IntoView {
     };
     let session = repo.session();
     if session.role == Role::Volunteer || session.pending {
-        return staff_and_leads_only().into_any();
+        return crate::components::staff_or_lead::staff_and_leads_only().into_any();
     }
     let staff = session.role == Role::Staff;
     let community = documents::community(&repo);

@@ -269,7 +269,10 @@ impl Repo {
 
     /// Follows the repo's news from now on (features, where the app starts).
     pub fn subscribe(&self, subscriber: impl Fn(&Repo, &News) + 'static) {
-        self.inner.borrow_mut().subscribers.push(Rc::new(subscriber));
+        self.inner
+            .borrow_mut()
+            .subscribers
+            .push(Rc::new(subscriber));
     }
 
     /// Tells every subscriber (none holds the repo borrowed meanwhile).

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use linli_shared::model::volunteer::{self, FeedbackKind};
 
-use super::Mine;
+use super::mine::Mine;
 use crate::{
     components::shift_card::moment, context::use_repo, documents, i18n::*, labels, refusals,
 };

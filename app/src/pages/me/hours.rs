@@ -7,7 +7,7 @@ use linli_shared::model::{
     service_report,
 };
 
-use super::{Mine, RECENT_DAYS};
+use super::mine::{Mine, RECENT_DAYS};
 use crate::{
     components::shift_card::{date_words, day_words},
     i18n::*,

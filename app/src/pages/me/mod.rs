@@ -16,12 +16,14 @@
 
 mod feedback;
 mod hours;
+mod mine;
 mod profile;
 mod shifts;
 mod training;
 
 use feedback::FeedbackTab;
 use hours::HoursTab;
+use mine::{Mine, RECENT_DAYS};
 use profile::ProfileTab;
 use shifts::ShiftsTab;
 use training::TrainingTab;
@@ -30,16 +32,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use linli_shared::model::{
     Role,
-    civil::{BEIJING_OFFSET_MINUTES, Day, Millis},
-    community::Community,
+    civil::{BEIJING_OFFSET_MINUTES, Day},
     service_report,
-    volunteer::Volunteer,
 };
 
 use crate::{components::shift_card::date_words, context::use_repo, documents, i18n::*, labels};
-
-/// How far back the hours list goes.
-const RECENT_DAYS: i64 = 14;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
@@ -75,19 +72,6 @@ impl Tab {
             Tab::Feedback => "feedback",
         }
     }
-}
-
-/// What every part of the page reads: the volunteer's document, the
-/// community's, and the clock.
-#[derive(Clone, Copy)]
-struct Mine {
-    me: Memo<Option<Volunteer>>,
-    community: Memo<Option<Community>>,
-    /// The community's time zone (Beijing until its document is here).
-    offset: Memo<i64>,
-    /// Now, refreshed every 15 s, so "已服务 2 小时 10 分" moves on its own.
-    now: RwSignal<Millis>,
-    today: Memo<Day>,
 }
 
 #[component]

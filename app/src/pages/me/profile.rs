@@ -7,7 +7,7 @@ use linli_shared::model::{
     volunteer::{self},
 };
 
-use super::Mine;
+use super::mine::Mine;
 use crate::{
     components::{ProfileDraft, ProfileFields},
     context::use_repo,

@@ -10,7 +10,7 @@ use linli_shared::model::{
     volunteer::{self, AttendanceAction},
 };
 
-use super::Mine;
+use super::mine::Mine;
 use crate::{
     components::{
         PpeChecklist, ShiftCard,

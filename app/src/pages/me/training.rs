@@ -11,7 +11,7 @@ use linli_shared::model::{
     volunteer::{self},
 };
 
-use super::Mine;
+use super::mine::Mine;
 use crate::{
     context::use_repo,
     documents,

@@ -11,7 +11,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use super::{Refusal, offset_of, refusal_view, run};
+use super::card::{Refusal, offset_of, refusal_view, run};
 use crate::{
     components::{
         ppe_checklist::PpeChecklist,

@@ -10,7 +10,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use super::{Refusal, refusal_view, run};
+use super::card::{Refusal, refusal_view, run};
 use crate::{context::use_repo, documents, i18n::*};
 
 /// Staff keep the volunteer's credentials: platform registration (the

@@ -6,7 +6,7 @@ use linli_shared::model::{
     volunteer::Volunteer,
 };
 
-use super::offset_of;
+use super::card::offset_of;
 use crate::{components::schedule_form::day_label, context::use_repo, documents, i18n::*, labels};
 
 /// What the volunteer wrote after service (read-only here).

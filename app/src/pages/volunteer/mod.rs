@@ -11,6 +11,7 @@
 //! so all of it works offline.
 
 mod attendance;
+mod card;
 mod credentials;
 mod feedback;
 mod profile;
@@ -26,58 +27,13 @@ use recognitions::Recognitions;
 use shifts::Shifts;
 use training::Training;
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use linli_shared::{
-    model::{Actor, ModelError, Role, community::Community},
-    sync::document_id::DocumentId,
-};
+use linli_shared::{model::Role, sync::document_id::DocumentId};
 
 use crate::{
-    context::use_repo, documents, i18n::*, labels, pages::volunteers::staff_and_leads_only,
-    refusals, repo::Repo,
+    components::staff_or_lead::staff_and_leads_only, context::use_repo, documents, i18n::*,
 };
-
-/// What went wrong with the last action of a card, explained in the
-/// screen's language when shown.
-type Refusal = RwSignal<Option<Arc<ModelError>>>;
-
-/// Runs one model operation on a document as one change; a refusal goes to
-/// `refusal` (and nothing changes).
-fn run<T>(
-    repo: &Repo,
-    doc: &DocumentId,
-    refusal: Refusal,
-    op: impl FnOnce(&mut automerge::AutoCommit, &Actor) -> Result<T, ModelError>,
-) -> Option<T> {
-    match repo.change(doc, op) {
-        Ok(v) => {
-            refusal.set(None);
-            Some(v)
-        }
-        Err(e) => {
-            refusal.set(Some(Arc::new(e)));
-            None
-        }
-    }
-}
-
-fn refusal_view(refusal: Refusal) -> impl IntoView {
-    move || {
-        refusal.get().map(|e| {
-            let en = labels::english();
-            view! { <p class="error" role="alert" data-refusal>{refusals::explain(&e, en)}</p> }
-        })
-    }
-}
-
-fn offset_of(c: Option<&Community>) -> i64 {
-    c.map_or(linli_shared::model::civil::BEIJING_OFFSET_MINUTES, |c| {
-        c.utc_offset_minutes
-    })
-}
 
 #[component]
 pub fn VolunteerPage() -> impl IntoView {

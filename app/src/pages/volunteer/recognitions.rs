@@ -6,7 +6,7 @@ use linli_shared::model::{
     community::{self},
 };
 
-use super::{Refusal, offset_of, refusal_view, run};
+use super::card::{Refusal, offset_of, refusal_view, run};
 use crate::{components::schedule_form::day_label, context::use_repo, documents, i18n::*, labels};
 
 /// Recognitions of this volunteer (宣传先进典型); staff add one with a short story.

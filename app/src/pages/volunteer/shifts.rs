@@ -12,7 +12,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use super::{Refusal, offset_of, refusal_view, run};
+use super::card::{Refusal, offset_of, refusal_view, run};
 use crate::{
     components::schedule_form::{ScheduleForm, day_label, span},
     context::use_repo,

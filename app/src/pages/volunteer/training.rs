@@ -12,7 +12,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use super::{Refusal, refusal_view, run};
+use super::card::{Refusal, refusal_view, run};
 use crate::{context::use_repo, documents, i18n::*, labels, text::courses::state_code};
 
 /// Training: every course a post requires, and every course with a record;
