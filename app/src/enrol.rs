@@ -15,6 +15,29 @@ use crate::{
     store::{Store, StoreError},
 };
 
+/// The invite code in a scanned or pasted text: a join link or a bare code.
+pub fn invite_code(text: &str) -> Option<String> {
+    link_code(text, "/join")
+}
+
+/// The code in a recruitment link (or a bare code).
+pub fn recruit_code(text: &str) -> Option<String> {
+    link_code(text, "/recruit")
+}
+
+/// The code in a link to `page` (`…/join#CODE`, `…/recruit#CODE`), or a
+/// bare code: 8 to 64 letters and digits.
+fn link_code(text: &str, page: &str) -> Option<String> {
+    let text = text.trim();
+    let code = match text.split_once('#') {
+        Some((before, after)) if before.ends_with(page) || before.is_empty() => after,
+        Some(_) => return None,
+        None => text,
+    };
+    let ok = (8..=64).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric());
+    ok.then(|| code.to_owned())
+}
+
 /// Why joining did not happen.
 #[derive(Clone, Debug)]
 pub enum EnrolError {

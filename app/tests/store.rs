@@ -227,7 +227,7 @@ fn the_sync_book_keeps_a_change_unsynced_until_confirmed() {
 
 #[wasm_bindgen_test]
 fn invite_codes_are_found_in_links_and_bare_codes() {
-    use linli_app::pages::invite_code;
+    use linli_app::enrol::invite_code;
     assert_eq!(
         invite_code("https://linli.example/join#3yQ7abcDEF12").as_deref(),
         Some("3yQ7abcDEF12")

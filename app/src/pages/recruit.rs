@@ -21,16 +21,11 @@ use crate::{
     components::{ProfileDraft, ProfileFields, RecruitPending},
     context::Boot,
     context::use_repo,
-    enrol::{EnrolError, enrol},
+    enrol::{EnrolError, enrol, recruit_code},
     i18n::*,
     repo::Repo,
     store::Store,
 };
-
-/// The code in a recruitment link (or a bare code).
-pub fn recruit_code(text: &str) -> Option<String> {
-    crate::pages::join::link_code(text, "/recruit")
-}
 
 /// What the phone learned about the code before the form is sent.
 #[derive(Clone, PartialEq)]

@@ -4,13 +4,13 @@
 
 use leptos::prelude::*;
 
-use crate::{components::qr_scanner::QrScanner, i18n::*, pages::join::invite_code};
+use crate::{components::qr_scanner::QrScanner, enrol::invite_code, i18n::*};
 
 /// Goes to the join screen for a scanned or pasted invite link (or bare
 /// code), or to the sign-up form for a recruitment link.
 fn open_invite(text: &str) -> bool {
     if text.contains("/recruit#")
-        && let Some(code) = crate::pages::recruit_code(text)
+        && let Some(code) = crate::enrol::recruit_code(text)
     {
         let _ = window().location().set_href(&format!("/recruit#{code}"));
         return true;
