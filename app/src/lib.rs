@@ -35,9 +35,7 @@ pub mod context;
 pub mod documents;
 pub mod enrol;
 pub mod features;
-pub mod labels;
 pub mod pages;
-pub mod refusals;
 pub mod repo;
 pub mod session;
 pub mod store;
@@ -56,16 +54,6 @@ pub fn start() {
         leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App boot /> });
         mark("linli:first-screen");
     });
-}
-
-/// Fills `{name}` placeholders in a translated text (for texts that end up
-/// in attributes and dialogs, where the i18n macros give plain strings).
-pub fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
 }
 
 /// A performance mark (`performance.getEntriesByType("mark")`), so the

@@ -256,7 +256,7 @@ fn the_export_encodes_bytes_as_standard_base64() {
 
 #[wasm_bindgen_test]
 fn refusals_name_what_is_missing() {
-    use linli_app::refusals::explain;
+    use linli_app::text::refusals::explain;
     use linli_shared::model::ModelError;
     let e = ModelError::MissingTraining {
         missing: vec!["如何正确佩戴口罩".into(), "七步洗手法".into()],

@@ -20,7 +20,7 @@ use crate::repo::Repo;
 
 /// Runs a model operation on a document as one change; a refusal comes back
 /// as a sentence for the screen in the person's language, saying which rule
-/// refused and why ([`crate::refusals::explain`]). A refused operation
+/// refused and why ([`crate::text::refusals::explain`]). A refused operation
 /// leaves the document as it was.
 pub fn apply<T>(
     repo: &Repo,
@@ -32,5 +32,5 @@ pub fn apply<T>(
 
 /// A model's refusal as a sentence in the screen's language.
 pub fn said(e: &ModelError) -> String {
-    crate::refusals::explain(e, crate::labels::english_untracked())
+    crate::text::refusals::explain(e, crate::text::labels::english_untracked())
 }

@@ -23,7 +23,7 @@ pub fn UnreadAnnouncements() -> impl IntoView {
     });
     let text = move || match unread.get() {
         0 => t_string!(i18n, ann_badge_none).to_string(),
-        n => crate::fill(t_string!(i18n, ann_badge_unread), &[("n", n.to_string())]),
+        n => crate::text::fill(t_string!(i18n, ann_badge_unread), &[("n", n.to_string())]),
     };
     view! {
         <a

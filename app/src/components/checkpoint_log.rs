@@ -11,7 +11,9 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{actions, components::time::clock_time, context::use_repo, documents, i18n::*, labels};
+use crate::{
+    actions, components::time::clock_time, context::use_repo, documents, i18n::*, text::labels,
+};
 
 #[component]
 pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
@@ -87,7 +89,7 @@ pub fn CheckpointLog(id: DocumentId) -> impl IntoView {
                 view! {
                     <li class="log-entry" data-direction=e.outcome.as_str() data-people=e.people.max(1)>
                         <span class="time">{clock_time(e.at as f64)}</span>
-                        <strong>{labels::outcome(e.outcome, en)} " " {crate::fill(t_string!(i18n, checkpoint_people_n), &[("n", e.people.max(1).to_string())])}</strong>
+                        <strong>{labels::outcome(e.outcome, en)} " " {crate::text::fill(t_string!(i18n, checkpoint_people_n), &[("n", e.people.max(1).to_string())])}</strong>
                         {(!flags.is_empty()).then(|| view! { <span class="flag">{flags}</span> })}
                         {(!e.note.is_empty()).then(|| view! { <span class="muted">{e.note.clone()}</span> })}
                         <span class="muted">{documents::person_name(c.as_ref(), &e.by)}</span>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use linli_shared::model::{catalogue::SpecialGroup, field_work};
 
-use crate::{i18n::*, labels};
+use crate::{i18n::*, text::labels};
 
 /// The form's values, one signal per field.
 #[derive(Clone, Copy)]

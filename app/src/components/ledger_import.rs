@@ -11,7 +11,9 @@ use linli_shared::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::{actions, browser::files, context::use_repo, documents, i18n::*, labels, refusals};
+use crate::{
+    actions, browser::files, context::use_repo, documents, i18n::*, text::labels, text::refusals,
+};
 
 /// Reads a chosen file by its content: a workbook, UTF-8 CSV, or the GBK CSV
 /// that Excel saves on Chinese Windows (decoded by the browser).
@@ -189,16 +191,16 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
                     let confirm = confirm.clone();
                     view! {
                         <div class="import-ready" data-import-ready=n>
-                            <p>{crate::fill(t_string!(i18n, import_ready), &[("n", n.to_string())])}</p>
+                            <p>{crate::text::fill(t_string!(i18n, import_ready), &[("n", n.to_string())])}</p>
                             <button class="button button-primary button-block" type="button" data-action="confirm-import" on:click=confirm>
-                                {crate::fill(t_string!(i18n, import_confirm), &[("n", n.to_string())])}
+                                {crate::text::fill(t_string!(i18n, import_confirm), &[("n", n.to_string())])}
                             </button>
                             <button class="button button-quiet button-block" type="button" on:click=move |_| stage.set(Stage::Idle)>{t!(i18n, cancel)}</button>
                         </div>
                     }.into_any()
                 }
                 Stage::Done(n) => view! {
-                    <p class="notice" role="status" data-imported=n>{crate::fill(t_string!(i18n, import_done), &[("n", n.to_string())])}</p>
+                    <p class="notice" role="status" data-imported=n>{crate::text::fill(t_string!(i18n, import_done), &[("n", n.to_string())])}</p>
                 }.into_any(),
             }}
             <h3>{t!(i18n, export_title)}</h3>
@@ -225,12 +227,12 @@ fn problem_lines(p: &household_table::ImportProblems, en: bool) -> Vec<String> {
                 .and_then(|(_, en_names)| en_names.first())
                 .filter(|_| en)
                 .map_or_else(|| (*c).to_owned(), |name| format!("{name} ({c})"));
-            vec![crate::fill(
+            vec![crate::text::fill(
                 td_string!(l, import_problem.missing_column),
                 &[("column", column)],
             )]
         }
-        ImportProblems::TooManyRows => vec![crate::fill(
+        ImportProblems::TooManyRows => vec![crate::text::fill(
             td_string!(l, import_problem.too_many_rows),
             &[("n", household_table::MAX_ROWS.to_string())],
         )],
@@ -238,7 +240,7 @@ fn problem_lines(p: &household_table::ImportProblems, en: bool) -> Vec<String> {
         ImportProblems::Rows(rows) => rows
             .iter()
             .map(|r| {
-                crate::fill(
+                crate::text::fill(
                     td_string!(l, import_problem.row),
                     &[
                         ("row", r.row.to_string()),
@@ -250,7 +252,7 @@ fn problem_lines(p: &household_table::ImportProblems, en: bool) -> Vec<String> {
         ImportProblems::Model(e) if matches!(**e, ModelError::NotPermitted(_)) => {
             vec![td_string!(l, import_problem.not_permitted).to_owned()]
         }
-        ImportProblems::Model(e) => vec![crate::fill(
+        ImportProblems::Model(e) => vec![crate::text::fill(
             td_string!(l, import_problem.failed),
             &[("reason", refusals::explain(e, en))],
         )],
@@ -261,7 +263,7 @@ fn problem_lines(p: &household_table::ImportProblems, en: bool) -> Vec<String> {
 fn row_problem(p: &household_table::Problem, en: bool) -> String {
     use household_table::Problem;
     let l = labels::locale(en);
-    let value = |key: &str, v: &str| crate::fill(key, &[("value", v.to_owned())]);
+    let value = |key: &str, v: &str| crate::text::fill(key, &[("value", v.to_owned())]);
     match p {
         Problem::MissingUnit => td_string!(l, import_problem.missing_unit).to_owned(),
         Problem::MissingRoom => td_string!(l, import_problem.missing_room).to_owned(),
@@ -273,7 +275,7 @@ fn row_problem(p: &household_table::Problem, en: bool) -> String {
                 .iter()
                 .map(|g| labels::group(*g, en))
                 .collect();
-            crate::fill(
+            crate::text::fill(
                 td_string!(l, import_problem.unknown_group),
                 &[
                     ("value", s.clone()),
@@ -281,7 +283,7 @@ fn row_problem(p: &household_table::Problem, en: bool) -> String {
                 ],
             )
         }
-        Problem::DuplicateDoor { first_row } => crate::fill(
+        Problem::DuplicateDoor { first_row } => crate::text::fill(
             td_string!(l, import_problem.duplicate_door),
             &[("row", first_row.to_string())],
         ),
@@ -302,11 +304,11 @@ fn table_error(e: &TableError, en: bool) -> String {
         TableError::Unsupported(_) => td_string!(l, table_error.unsupported).to_owned(),
         TableError::NoWorksheet => td_string!(l, table_error.no_worksheet).to_owned(),
         TableError::TooLarge(_) => td_string!(l, table_error.too_large).to_owned(),
-        TableError::TooManyRows(n) => crate::fill(
+        TableError::TooManyRows(n) => crate::text::fill(
             td_string!(l, table_error.too_many_rows),
             &[("n", n.to_string())],
         ),
-        TableError::UnterminatedQuote { line } => crate::fill(
+        TableError::UnterminatedQuote { line } => crate::text::fill(
             td_string!(l, table_error.unterminated_quote),
             &[("line", line.to_string())],
         ),

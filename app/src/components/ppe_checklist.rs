@@ -71,7 +71,7 @@ pub fn PpeChecklist(
                     .then(|| {
                         view! {
                             <p class="hint" data-ppe-hint=n.to_string()>
-                                {crate::fill(t_string!(i18n, me_ppe_hint), &[("n", n.to_string())])}
+                                {crate::text::fill(t_string!(i18n, me_ppe_hint), &[("n", n.to_string())])}
                             </p>
                         }
                     })

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use linli_shared::model::volunteer::Profile;
 
-use crate::{i18n::*, labels};
+use crate::{i18n::*, text::labels};
 
 /// Name, phone, source, skills and availability as registered (`with_name`:
 /// false where the name is the heading already).

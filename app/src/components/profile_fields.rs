@@ -12,7 +12,7 @@ use linli_shared::model::{
     volunteer::{Profile, Registration},
 };
 
-use crate::{i18n::*, labels};
+use crate::{i18n::*, text::labels};
 
 /// What is wrong with the phone field.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

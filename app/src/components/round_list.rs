@@ -45,7 +45,7 @@ pub fn RoundList(
                         });
                         let progress = move || {
                             summary.with(|s| match s {
-                                Some(s) => crate::fill(
+                                Some(s) => crate::text::fill(
                                     t_string!(i18n, round_progress),
                                     &[("done", s.done.to_string()), ("total", s.stops.to_string())],
                                 ),
@@ -64,7 +64,7 @@ pub fn RoundList(
                                     <span class="meta">{listing.date.clone()} " · " {building}</span>
                                     <span class="progress-text">{progress}</span>
                                     <Show when=move || { duplicates() > 0 }>
-                                        <span class="flag">{move || crate::fill(t_string!(i18n, round_duplicates), &[("n", (duplicates()).to_string())]).to_string()}</span>
+                                        <span class="flag">{move || crate::text::fill(t_string!(i18n, round_duplicates), &[("n", (duplicates()).to_string())]).to_string()}</span>
                                     </Show>
                                 </a>
                             </li>

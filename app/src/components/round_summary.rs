@@ -10,7 +10,7 @@ use linli_shared::model::{
     stop_status::{self, StopState},
 };
 
-use crate::{i18n::*, labels};
+use crate::{i18n::*, text::labels};
 
 #[component]
 pub fn RoundSummary(round: Round) -> impl IntoView {
@@ -50,7 +50,7 @@ pub fn RoundSummary(round: Round) -> impl IntoView {
                 <div class="figure"><span class="n" data-figure="pending">{s.pending}</span><span>{t!(i18n, summary_pending)}</span></div>
                 <div class="figure"><span class="n" data-figure="problems">{s.needs_attention}</span><span>{t!(i18n, summary_problems)}</span></div>
             </div>
-            {(s.duplicates > 0).then(|| view! { <p class="flag">{crate::fill(t_string!(i18n, round_duplicates), &[("n", s.duplicates.to_string())])}</p> })}
+            {(s.duplicates > 0).then(|| view! { <p class="flag">{crate::text::fill(t_string!(i18n, round_duplicates), &[("n", s.duplicates.to_string())])}</p> })}
             {(!problems.is_empty()).then(|| view! {
                 <h3>{t!(i18n, summary_problem_list)}</h3>
                 <ul class="list problems">

@@ -19,7 +19,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{context::use_repo, documents, i18n::*, labels, refusals};
+use crate::{context::use_repo, documents, i18n::*, text::labels, text::refusals};
 
 /// A community day as people say it: `5月1日` / `May 1`.
 pub fn day_label(day: Day, en: bool) -> String {
@@ -265,7 +265,7 @@ pub fn ScheduleForm(document: DocumentId) -> impl IntoView {
                         let offset = community.with(|c| c.as_ref().map_or(480, |c| c.utc_offset_minutes));
                         view! {
                             <p class="vol-saved vol-done" role="status" data-scheduled>
-                                {crate::fill(t_string!(i18n, vol_schedule_done), &[("when", span(from, to, offset, en))])}
+                                {crate::text::fill(t_string!(i18n, vol_schedule_done), &[("when", span(from, to, offset, en))])}
                             </p>
                         }
                     })

@@ -9,7 +9,7 @@ use linli_shared::model::{
     civil::{Day, MINUTE, Millis, clock},
 };
 
-use crate::{i18n::*, labels};
+use crate::{i18n::*, text::labels};
 
 /// Where a shift stands at this moment, for this volunteer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -30,7 +30,7 @@ pub fn SyncStatus() -> impl IntoView {
     let pending = move || {
         let n = unsynced();
         (n > 0).then(|| {
-            crate::fill(
+            crate::text::fill(
                 t_string!(i18n, sync_unsynced_count),
                 &[("n", (n).to_string())],
             )
@@ -58,7 +58,7 @@ pub fn SyncStatus() -> impl IntoView {
 /// "上次同步 14:05", or "尚未同步" when the relay never confirmed anything.
 pub fn last_sync_text(i18n: leptos_i18n::I18nContext<Locale>, last: Option<f64>) -> String {
     match last {
-        Some(t) => crate::fill(t_string!(i18n, sync_last), &[("time", clock_time(t))]),
+        Some(t) => crate::text::fill(t_string!(i18n, sync_last), &[("time", clock_time(t))]),
         None => t_string!(i18n, sync_never).to_string(),
     }
 }

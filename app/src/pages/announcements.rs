@@ -64,7 +64,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
                 <p class="announcements-unread" data-unread-count=move || unread.get()>
                     {move || match unread.get() {
                         0 => t_string!(i18n, ann_all_read).to_string(),
-                        n => crate::fill(t_string!(i18n, ann_unread_count), &[("n", n.to_string())]),
+                        n => crate::text::fill(t_string!(i18n, ann_unread_count), &[("n", n.to_string())]),
                     }}
                 </p>
                 <button

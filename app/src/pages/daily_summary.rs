@@ -18,7 +18,7 @@ use crate::{
     },
     documents::{self, overview},
     i18n::*,
-    labels,
+    text::labels,
 };
 
 #[component]
@@ -80,7 +80,7 @@ pub fn DailySummaryPage() -> impl IntoView {
     let service = move || {
         data.with(|d| {
             d.as_ref().map(|(o, _)| {
-                crate::fill(
+                crate::text::fill(
                     t_string!(i18n, daysum_service),
                     &[
                         ("hours", service_report::hours(o.service_minutes)),

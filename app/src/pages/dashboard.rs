@@ -24,7 +24,7 @@ use crate::{
     context::use_repo,
     documents::{self, overview},
     i18n::*,
-    labels,
+    text::labels,
 };
 
 /// How often "now" moves on (on duty, service so far, overdue).
@@ -304,7 +304,7 @@ fn BuildingCard(b: BuildingProgress, sources: Vec<DocumentId>) -> impl IntoView 
     let f: FieldDay = line.field;
     let building = line.building.clone();
     let as_of = move || match overview::as_of(&repo, &sources) {
-        Some(t) => crate::fill(t_string!(i18n, dash_as_of), &[("time", clock_time(t))]),
+        Some(t) => crate::text::fill(t_string!(i18n, dash_as_of), &[("time", clock_time(t))]),
         None => t_string!(i18n, dash_never_synced).to_string(),
     };
     let needs = line.needs.clone();

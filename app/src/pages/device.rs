@@ -63,7 +63,7 @@ pub fn DevicePage() -> impl IntoView {
                     } else if let Some(t) = state.last_synced {
                         (
                             "synced",
-                            crate::fill(
+                            crate::text::fill(
                                 t_string!(i18n, doc_synced_at),
                                 &[("time", (clock_time(t)).to_string())],
                             )
@@ -98,7 +98,7 @@ pub fn DevicePage() -> impl IntoView {
         move |_| {
             let unsynced = s.book.with_untracked(|b| b.unsynced());
             let question = if unsynced > 0 {
-                crate::fill(
+                crate::text::fill(
                     t_string!(i18n, leave_confirm_unsynced),
                     &[("n", (unsynced).to_string())],
                 )

@@ -29,8 +29,8 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels,
     repo::{Link, Repo},
+    text::labels,
     text::{Said, when::local_time},
 };
 
@@ -212,7 +212,7 @@ pub fn DispatchPage() -> impl IntoView {
         } else {
             t_string!(i18n, dispatch_as_of)
         };
-        crate::fill(template, &[("sync", last)])
+        crate::text::fill(template, &[("sync", last)])
     };
     let moving = RwSignal::new(None::<Moving>);
     // Who was moved where, shown until the next reassignment.
@@ -242,7 +242,7 @@ pub fn DispatchPage() -> impl IntoView {
             <p class="dispatch-summary" data-dispatch-summary>
                 {move || {
                     let (on, exp) = counts.get();
-                    crate::fill(
+                    crate::text::fill(
                         t_string!(i18n, dispatch_summary),
                         &[("on", on.to_string()), ("expected", exp.to_string())],
                     )
@@ -254,12 +254,12 @@ pub fn DispatchPage() -> impl IntoView {
             </Show>
             <Show when=move || { missing.get() > 0 }>
                 <p class="notice" data-dispatch="missing">
-                    {move || crate::fill(t_string!(i18n, dispatch_missing_docs), &[("n", missing.get().to_string())])}
+                    {move || crate::text::fill(t_string!(i18n, dispatch_missing_docs), &[("n", missing.get().to_string())])}
                 </p>
             </Show>
             {move || {
                 moved.get().map(|(name, post)| {
-                    let text = crate::fill(
+                    let text = crate::text::fill(
                         t_string!(i18n, dispatch_moved),
                         &[("name", name), ("post", post)],
                     );
@@ -381,7 +381,7 @@ fn BoardLine(
         match since {
             Some(t) => {
                 let how_long = duration(clock.get().max(documents::now()) - t, en);
-                let mut text = crate::fill(
+                let mut text = crate::text::fill(
                     t_string!(i18n, dispatch_since),
                     &[
                         ("time", local_time(t, offset, today)),
@@ -390,14 +390,14 @@ fn BoardLine(
                 );
                 if let Some(w) = window {
                     text.push_str(" · ");
-                    text.push_str(&crate::fill(
+                    text.push_str(&crate::text::fill(
                         t_string!(i18n, dispatch_shift),
                         &[("time", w)],
                     ));
                 }
                 text
             }
-            None => crate::fill(
+            None => crate::text::fill(
                 t_string!(i18n, dispatch_not_checked_in),
                 &[("time", window.unwrap_or_default())],
             ),
@@ -411,7 +411,7 @@ fn BoardLine(
             .chars()
             .filter(|c| c.is_ascii_digit() || *c == '+')
             .collect();
-        let label = crate::fill(t_string!(i18n, dispatch_call), &[("phone", phone.clone())]);
+        let label = crate::text::fill(t_string!(i18n, dispatch_call), &[("phone", phone.clone())]);
         view! {
             <a class="button button-quiet dispatch-call" href=format!("tel:{tel}") data-action="call">{label}</a>
         }

@@ -10,7 +10,7 @@ use linli_shared::model::{
 };
 
 use crate::text::when::local_date_time;
-use crate::{context::use_repo, documents, i18n::*, labels};
+use crate::{context::use_repo, documents, i18n::*, text::labels};
 
 /// One note as shown.
 #[derive(Clone, Debug, PartialEq)]

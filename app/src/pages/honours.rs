@@ -20,7 +20,7 @@ use linli_shared::{
     table,
 };
 
-use crate::{browser::files, context::use_repo, documents, i18n::*, labels, repo::Repo};
+use crate::{browser::files, context::use_repo, documents, i18n::*, repo::Repo, text::labels};
 use crate::{browser::files::file_part, text::Said};
 
 /// The longest story the model takes.
@@ -200,7 +200,7 @@ pub fn HonoursPage() -> impl IntoView {
                                             <span class="meta" data-day=h.day.clone()>
                                                 {
                                                     let day = h.day.clone();
-                                                    move || crate::fill(t_string!(i18n, honours_on), &[("day", day.clone())])
+                                                    move || crate::text::fill(t_string!(i18n, honours_on), &[("day", day.clone())])
                                                 }
                                             </span>
                                             {staff.then(|| view! {
@@ -313,7 +313,7 @@ fn RecogniseForm(
         }
     };
     let count = move || {
-        crate::fill(
+        crate::text::fill(
             t_string!(i18n, honours_story_count),
             &[
                 ("n", story.with(|s| s.trim().chars().count()).to_string()),

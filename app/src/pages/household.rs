@@ -16,7 +16,7 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels,
+    text::labels,
 };
 
 /// One change to the ledger, run by the page's `act`.
@@ -233,7 +233,7 @@ pub fn HouseholdPage() -> impl IntoView {
                 <section class="card">
                     <h1 data-household-title=h.door()>{h.door()}</h1>
                     <p class="muted">
-                        {crate::fill(t_string!(i18n, ledger_people), &[("n", h.size.to_string())])}
+                        {crate::text::fill(t_string!(i18n, ledger_people), &[("n", h.size.to_string())])}
                         {archived.get().then(|| view! { " · " <span class="badge badge-missing" data-archived="true">{t!(i18n, household_archived)}</span> })}
                     </p>
                 </section>

@@ -71,7 +71,7 @@ pub fn InvitePage() -> impl IntoView {
                 Err(ApiError::Network) => {
                     error.set(Some(t_string!(i18n, invite_error_network).to_string()))
                 }
-                Err(e) => error.set(Some(crate::fill(
+                Err(e) => error.set(Some(crate::text::fill(
                     t_string!(i18n, join_error_other),
                     &[("code", e.code().to_owned())],
                 ))),

@@ -43,7 +43,7 @@ pub fn JoinPage() -> impl IntoView {
             "invite_expired" => t_string!(i18n, join_error_expired).to_string(),
             "invite_used_up" => t_string!(i18n, join_error_used_up).to_string(),
             "invite_revoked" => t_string!(i18n, join_error_revoked).to_string(),
-            other => crate::fill(
+            other => crate::text::fill(
                 t_string!(i18n, join_error_other),
                 &[("code", (other.to_owned()).to_string())],
             )

@@ -18,7 +18,7 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels,
+    text::labels,
 };
 
 /// What the household list shows.
@@ -158,9 +158,9 @@ pub fn LedgerPage() -> impl IntoView {
                                                 <a class="list-item household" href=format!("{base}/{id}") data-household=door.clone()>
                                                     <span class="title">{door.clone()}</span>
                                                     <span class="meta">
-                                                        {crate::fill(t_string!(i18n, ledger_people), &[("n", size.to_string())])}
+                                                        {crate::text::fill(t_string!(i18n, ledger_people), &[("n", size.to_string())])}
                                                         {(needs > 0).then(|| view! {
-                                                            " · " <span class="flag">{crate::fill(t_string!(i18n, ledger_open_needs_n), &[("n", needs.to_string())])}</span>
+                                                            " · " <span class="flag">{crate::text::fill(t_string!(i18n, ledger_open_needs_n), &[("n", needs.to_string())])}</span>
                                                         })}
                                                     </span>
                                                     <span class="tags">
@@ -232,7 +232,7 @@ pub fn LedgerPage() -> impl IntoView {
             <h1 data-ledger-building=building.clone()>{name} " · " {t!(i18n, ledger_title)}</h1>
             {move || counts().map(|(h, n, u)| view! {
                 <p data-ledger-counts=format!("{h}/{n}/{u}")>
-                    {crate::fill(t_string!(i18n, ledger_summary), &[("households", h.to_string()), ("needs", n.to_string()), ("urgent", u.to_string())])}
+                    {crate::text::fill(t_string!(i18n, ledger_summary), &[("households", h.to_string()), ("needs", n.to_string()), ("urgent", u.to_string())])}
                 </p>
             })}
             <a class="button button-primary button-block" href=format!("/rounds/new?building={building}&from=needs") data-action="plan-from-needs">
@@ -317,7 +317,7 @@ fn AddHousehold(
                         {t!(i18n, household_add)}
                     </button>
                     {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                    {move || added.get().map(|d| view! { <p class="notice" role="status">{crate::fill(t_string!(i18n, household_added), &[("door", d)])}</p> })}
+                    {move || added.get().map(|d| view! { <p class="notice" role="status">{crate::text::fill(t_string!(i18n, household_added), &[("door", d)])}</p> })}
                 </form>
             </details>
         </section>

@@ -11,7 +11,7 @@ use crate::{
     components::report_table::{ReportActions, ReportTable},
     documents,
     i18n::*,
-    labels,
+    text::labels,
 };
 
 #[component]
@@ -69,7 +69,7 @@ pub fn NeedsReportPage() -> impl IntoView {
             </div>
             <header class="sheet-head">
                 <h1>{name}" "{t!(i18n, needs_report_title)}</h1>
-                <p data-open-needs=count>{move || crate::fill(t_string!(i18n, needs_report_count), &[("n", count().to_string())])}</p>
+                <p data-open-needs=count>{move || crate::text::fill(t_string!(i18n, needs_report_count), &[("n", count().to_string())])}</p>
             </header>
             <ReportTable rows=rows report="needs" />
             <ReportActions rows=file_rows stem=stem sheet=td_string!(Locale::zh_CN, needs_report_title) />

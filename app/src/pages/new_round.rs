@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use linli_shared::model::{Role, doc::DocKind, ledger, round::RoundKind, round_plan};
 
-use crate::{actions, context::use_repo, documents, i18n::*, labels};
+use crate::{actions, context::use_repo, documents, i18n::*, text::labels};
 
 const KINDS: &[RoundKind] = &[
     RoundKind::Delivery,

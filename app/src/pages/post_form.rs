@@ -31,7 +31,7 @@ use linli_shared::model::{
 
 use wasm_bindgen::JsCast;
 
-use crate::{context::use_repo, documents, i18n::*, labels, refusals};
+use crate::{context::use_repo, documents, i18n::*, text::labels, text::refusals};
 
 use linli_shared::model::courses::{Section, sections};
 
@@ -564,7 +564,7 @@ fn Fields(fields: PostFields, errors: PostErrors) -> impl IntoView {
             <p class="muted posts-hint">{t!(i18n, posts_field_shift_hint)}</p>
             {move || overnight().map(|s| view! {
                 <p class="hint" data-overnight="true">
-                    {crate::fill(t_string!(i18n, posts_field_overnight), &[("shift", s)])}
+                    {crate::text::fill(t_string!(i18n, posts_field_overnight), &[("shift", s)])}
                 </p>
             })}
         </fieldset>
@@ -615,7 +615,7 @@ fn CourseChoice(courses: RwSignal<Vec<String>>, catalogue: Memo<Vec<Section>>) -
     view! {
         <fieldset class="choices posts-courses-choice">
             <legend>
-                {move || crate::fill(t_string!(i18n, posts_field_courses), &[("n", courses.with(Vec::len).to_string())])}
+                {move || crate::text::fill(t_string!(i18n, posts_field_courses), &[("n", courses.with(Vec::len).to_string())])}
             </legend>
             <p class="muted posts-hint">{t!(i18n, posts_field_courses_hint)}</p>
             {move || {

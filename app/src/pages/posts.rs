@@ -23,7 +23,7 @@ use linli_shared::model::{
     staffing::{self, PostStaffing},
 };
 
-use crate::{context::use_repo, documents, i18n::*, labels, refusals, repo::Repo};
+use crate::{context::use_repo, documents, i18n::*, repo::Repo, text::labels, text::refusals};
 
 use crate::text::{
     courses::course_title,
@@ -139,12 +139,12 @@ fn BuildingZone(building: String, staff: bool) -> impl IntoView {
                 let en = labels::english();
                 (
                     in_force().map(|(_, since)| {
-                        let text = crate::fill(t_string!(i18n, zones_since), &[("day", since.clone())]);
+                        let text = crate::text::fill(t_string!(i18n, zones_since), &[("day", since.clone())]);
                         view! { <p class="meta" data-zone-since=since>{text}</p> }
                     }),
                     upcoming().map(|(z, since)| view! {
                         <p class="meta zone-upcoming" data-zone-upcoming=z.as_str()>
-                            {crate::fill(
+                            {crate::text::fill(
                                 t_string!(i18n, zones_upcoming),
                                 &[("day", since), ("zone", labels::zone(z, en).to_owned())],
                             )}
@@ -391,7 +391,7 @@ fn PostsSection(repo: Repo, staff: bool) -> impl IntoView {
                 {move || match (staffing.with(Vec::is_empty), total_gap.get()) {
                     (true, _) => t_string!(i18n, posts_none_open).to_string(),
                     (false, 0) => t_string!(i18n, posts_total_full).to_string(),
-                    (false, n) => crate::fill(t_string!(i18n, posts_total_gap), &[("n", n.to_string())]),
+                    (false, n) => crate::text::fill(t_string!(i18n, posts_total_gap), &[("n", n.to_string())]),
                 }}
             </p>
             {lead.then(|| view! { <p class="muted posts-hint">{t!(i18n, posts_lead_counts)}</p> })}
@@ -414,7 +414,7 @@ fn PostsSection(repo: Repo, staff: bool) -> impl IntoView {
                 <Show when=move || !archived.with(Vec::is_empty)>
                     <details class="fold posts-archived">
                         <summary>
-                            {move || crate::fill(t_string!(i18n, posts_archived_title), &[("n", archived.with(Vec::len).to_string())])}
+                            {move || crate::text::fill(t_string!(i18n, posts_archived_title), &[("n", archived.with(Vec::len).to_string())])}
                         </summary>
                         <ul class="list">
                             {move || archived.get().into_iter().map(|(id, title)| view! {
@@ -457,7 +457,7 @@ fn post_item(
         .building
         .as_deref()
         .map(|b| documents::building_name(Some(c), b));
-    let filled = crate::fill(
+    let filled = crate::text::fill(
         t_string!(i18n, posts_filled),
         &[
             ("n", names.len().to_string()),
@@ -465,7 +465,7 @@ fn post_item(
         ],
     );
     let gap_text = if s.gap > 0 {
-        crate::fill(t_string!(i18n, posts_gap), &[("n", s.gap.to_string())])
+        crate::text::fill(t_string!(i18n, posts_gap), &[("n", s.gap.to_string())])
     } else {
         t_string!(i18n, posts_full).to_string()
     };
@@ -477,14 +477,14 @@ fn post_item(
         <p class="meta">
             <span data-shift>{shift_text(&post.shift_start, &post.shift_end, en)}</span>
             " · "
-            {crate::fill(t_string!(i18n, posts_headcount), &[("n", post.headcount.to_string())])}
+            {crate::text::fill(t_string!(i18n, posts_headcount), &[("n", post.headcount.to_string())])}
             {building.map(|b| view! { " · " <span>{b}</span> })}
         </p>
     };
     let courses_text = if courses.is_empty() {
         t_string!(i18n, posts_no_courses).to_string()
     } else {
-        crate::fill(
+        crate::text::fill(
             t_string!(i18n, posts_courses),
             &[("courses", courses.join(sep))],
         )

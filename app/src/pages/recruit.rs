@@ -47,7 +47,7 @@ fn invite_message(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String 
         "invite_expired" => t_string!(i18n, recruit_error_expired).to_string(),
         "invite_used_up" => t_string!(i18n, recruit_error_used_up).to_string(),
         "invite_revoked" => t_string!(i18n, recruit_error_revoked).to_string(),
-        other => crate::fill(
+        other => crate::text::fill(
             t_string!(i18n, recruit_error_other),
             &[("code", other.to_owned())],
         ),
@@ -167,7 +167,9 @@ fn RecruitForm(
     };
 
     let heading = move || match checked.get() {
-        Checked::Community(c) => crate::fill(t_string!(i18n, recruit_heading), &[("community", c)]),
+        Checked::Community(c) => {
+            crate::text::fill(t_string!(i18n, recruit_heading), &[("community", c)])
+        }
         _ => t_string!(i18n, recruit_title).to_string(),
     };
     view! {

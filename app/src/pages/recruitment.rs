@@ -68,7 +68,7 @@ enum Applications {
 /// A day as people write it: `12月28日` / `Dec 28`.
 fn day_text(ms: f64, en: bool) -> String {
     let d = js_sys::Date::new(&ms.into());
-    crate::labels::month_day(d.get_month() + 1, d.get_date(), en)
+    crate::text::labels::month_day(d.get_month() + 1, d.get_date(), en)
 }
 
 /// Copies the text with the clipboard API (not every browser has it, and
@@ -193,7 +193,7 @@ pub fn RecruitmentPage() -> impl IntoView {
                     Err(ApiError::Network) => {
                         mint_error.set(Some(t_string!(i18n, recruit_mint_network).to_string()))
                     }
-                    Err(e) => mint_error.set(Some(crate::fill(
+                    Err(e) => mint_error.set(Some(crate::text::fill(
                         t_string!(i18n, recruit_mint_failed),
                         &[("code", e.code().to_owned())],
                     ))),
@@ -205,8 +205,8 @@ pub fn RecruitmentPage() -> impl IntoView {
         let community_name = community_name.clone();
         Memo::new(move |_| {
             kept.get().map(|k| {
-                let en = crate::labels::english();
-                crate::fill(
+                let en = crate::text::labels::english();
+                crate::text::fill(
                     t_string!(i18n, recruit_message),
                     &[
                         ("community", community_name()),
@@ -220,7 +220,11 @@ pub fn RecruitmentPage() -> impl IntoView {
     // Tall enough to read the whole message without scrolling inside it.
     let message_rows = move || {
         let chars = message.with(|m| m.as_ref().map_or(0, |m| m.chars().count()));
-        let per_line = if crate::labels::english() { 26 } else { 18 };
+        let per_line = if crate::text::labels::english() {
+            26
+        } else {
+            18
+        };
         (chars / per_line + 1).clamp(6, 18).to_string()
     };
     let copy = move |_| {
@@ -254,9 +258,9 @@ pub fn RecruitmentPage() -> impl IntoView {
                         <QrCode text label=t_string!(i18n, recruit_qr_label).to_string() />
                         <p class="link recruit-link" data-recruit-link=link.clone()><a href=link.clone()>{link.clone()}</a></p>
                         <p class="muted">
-                            {move || crate::fill(
+                            {move || crate::text::fill(
                                 t_string!(i18n, recruit_valid_until),
-                                &[("date", day_text(k.expires_at, crate::labels::english())), ("uses", USES.to_string())],
+                                &[("date", day_text(k.expires_at, crate::text::labels::english())), ("uses", USES.to_string())],
                             )}
                         </p>
                         <label for="recruit-message">{t!(i18n, recruit_message_label)}</label>
@@ -320,7 +324,7 @@ fn ApplicationList(repo: Repo) -> impl IntoView {
                         state.set(Applications::Loaded(list));
                     }
                     Err(ApiError::Network) => state.set(Applications::Offline),
-                    Err(e) => state.set(Applications::Failed(crate::fill(
+                    Err(e) => state.set(Applications::Failed(crate::text::fill(
                         t_string!(i18n, recruit_list_failed),
                         &[("code", e.code().to_owned())],
                     ))),
@@ -435,7 +439,7 @@ fn ApplicationItem(
             {
                 t_string!(i18n, recruit_decide_gone).to_string()
             }
-            e => crate::fill(
+            e => crate::text::fill(
                 t_string!(i18n, recruit_decide_failed),
                 &[("code", e.code().to_owned())],
             ),
@@ -489,7 +493,7 @@ fn ApplicationItem(
                 busy.set(false);
                 match enrolled {
                     Ok(()) => {
-                        done.set(Some(crate::fill(
+                        done.set(Some(crate::text::fill(
                             t_string!(i18n, recruit_approved_note),
                             &[("name", display_name)],
                         )));
@@ -509,7 +513,7 @@ fn ApplicationItem(
             if busy.get_untracked() {
                 return;
             }
-            let question = crate::fill(
+            let question = crate::text::fill(
                 t_string!(i18n, recruit_reject_confirm),
                 &[("name", name.clone())],
             );
@@ -526,7 +530,7 @@ fn ApplicationItem(
                 busy.set(false);
                 match result {
                     Ok(()) => {
-                        done.set(Some(crate::fill(
+                        done.set(Some(crate::text::fill(
                             t_string!(i18n, recruit_rejected_note),
                             &[("name", name)],
                         )));

@@ -21,8 +21,8 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels,
     repo::now_ms,
+    text::labels,
 };
 
 /// How long a "working here" signal stays on screen.
@@ -161,9 +161,9 @@ pub fn RoundPage() -> impl IntoView {
                         <div class="progress-bar" style=format!("width: {percent}%")></div>
                     </div>
                     <p data-progress=format!("{}/{}", summary.done, summary.stops)>
-                        {crate::fill(t_string!(i18n, round_progress), &[("done", summary.done.to_string()), ("total", summary.stops.to_string())])}
+                        {crate::text::fill(t_string!(i18n, round_progress), &[("done", summary.done.to_string()), ("total", summary.stops.to_string())])}
                         {(summary.duplicates > 0).then(|| view! {
-                            " · " <span class="flag" data-duplicates=summary.duplicates>{crate::fill(t_string!(i18n, round_duplicates), &[("n", summary.duplicates.to_string())])}</span>
+                            " · " <span class="flag" data-duplicates=summary.duplicates>{crate::text::fill(t_string!(i18n, round_duplicates), &[("n", summary.duplicates.to_string())])}</span>
                         })}
                     </p>
                 })}
@@ -289,7 +289,7 @@ where
                     let stop = r.stops[i].clone();
                     let st: StopStatus = statuses[i].clone();
                     let floor_header = (stop.floor != 0 && stop.floor != floor_seen).then(|| {
-                        view! { <li class="floor" aria-hidden="true">{crate::fill(t_string!(i18n, round_floor), &[("n", stop.floor.to_string())])}</li> }
+                        view! { <li class="floor" aria-hidden="true">{crate::text::fill(t_string!(i18n, round_floor), &[("n", stop.floor.to_string())])}</li> }
                     });
                     floor_seen = stop.floor;
                     let my_last = active.iter().rev().find(|e| e.stop == stop.id && e.by == me).map(|e| e.id.clone());
@@ -304,7 +304,7 @@ where
                         let done = st.done_times.iter().map(|t| clock_time(*t as f64)).collect::<Vec<_>>().join(" ");
                         view! {
                             <p class="muted" data-times=format!("{}/{}", st.done_times.len(), st.required)>
-                                {crate::fill(t_string!(i18n, round_times_done), &[("done", st.done_times.len().to_string()), ("required", st.required.to_string())])}
+                                {crate::text::fill(t_string!(i18n, round_times_done), &[("done", st.done_times.len().to_string()), ("required", st.required.to_string())])}
                                 " " {done}
                             </p>
                         }
@@ -343,8 +343,8 @@ where
                             {items.map(|i| view! { <p class="items">{i}</p> })}
                             {times}
                             {late.then(|| view! { <p class="flag" role="note">{t!(i18n, round_overdue)}</p> })}
-                            {st.duplicate.then(|| view! { <p class="flag" role="note">{crate::fill(t_string!(i18n, stop_duplicate), &[("by", by.clone())])}</p> })}
-                            {(!st.duplicate && !by.is_empty()).then(|| view! { <p class="muted">{crate::fill(t_string!(i18n, stop_done_by), &[("by", by.clone())])}</p> })}
+                            {st.duplicate.then(|| view! { <p class="flag" role="note">{crate::text::fill(t_string!(i18n, stop_duplicate), &[("by", by.clone())])}</p> })}
+                            {(!st.duplicate && !by.is_empty()).then(|| view! { <p class="muted">{crate::text::fill(t_string!(i18n, stop_done_by), &[("by", by.clone())])}</p> })}
                             {(!last_note.is_empty()).then(|| view! { <p class="note">{last_note}</p> })}
                             <Show when=writing.clone()>
                                 {
@@ -374,7 +374,7 @@ where
                     }
                 })
                 .collect_view();
-            let here_text = (!here.is_empty()).then(|| crate::fill(t_string!(i18n, round_working_here), &[("names", here.join("、"))]));
+            let here_text = (!here.is_empty()).then(|| crate::text::fill(t_string!(i18n, round_working_here), &[("names", here.join("、"))]));
             view! {
                 <section class="card unit-card" data-unit=unit.clone()>
                     <div class="unit-head">

@@ -16,7 +16,7 @@ use linli_shared::model::{
     stop_status::{self, StopState, StopStatus},
 };
 
-use crate::{components::time::clock_time, context::use_repo, documents, i18n::*, labels};
+use crate::{components::time::clock_time, context::use_repo, documents, i18n::*, text::labels};
 
 /// Empty rows on a checkpoint shift's log.
 const LOG_ROWS: usize = 25;
@@ -133,7 +133,7 @@ fn sheet_body(i18n: I18n, round: &Round, c: Option<&Community>) -> AnyView {
     } else {
         people.join(labels::list_separator(labels::english()))
     };
-    let printed = crate::fill(
+    let printed = crate::text::fill(
         t_string!(i18n, sheet_printed_at),
         &[("time", clock_time(documents::now() as f64))],
     );
@@ -279,7 +279,7 @@ fn stop_tables(i18n: I18n, round: &Round) -> AnyView {
 fn checkpoint_log(i18n: I18n, round: &Round) -> AnyView {
     let s = round.summary();
     let so_far = (s.entries + s.exits > 0).then(|| {
-        crate::fill(
+        crate::text::fill(
             t_string!(i18n, sheet_checkpoint_so_far),
             &[
                 ("in", s.people_in.to_string()),

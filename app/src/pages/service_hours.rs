@@ -23,7 +23,7 @@ use linli_shared::{
     table,
 };
 
-use crate::{browser::files, context::use_repo, documents, i18n::*, labels, repo::Repo};
+use crate::{browser::files, context::use_repo, documents, i18n::*, repo::Repo, text::labels};
 use crate::{browser::files::file_part, text::Said};
 
 /// How many days one view may span (a year): the page stays quick on a phone.
@@ -256,7 +256,7 @@ pub fn ServiceHoursPage() -> impl IntoView {
             </Show>
             <Show when=move || { missing.get() > 0 }>
                 <p class="notice" data-hours="missing">
-                    {move || crate::fill(t_string!(i18n, hours_missing_docs), &[("n", missing.get().to_string())])}
+                    {move || crate::text::fill(t_string!(i18n, hours_missing_docs), &[("n", missing.get().to_string())])}
                 </p>
             </Show>
         </section>
@@ -312,7 +312,7 @@ pub fn ServiceHoursPage() -> impl IntoView {
                                     <div class="hours-day-head">
                                         <h2>{day.iso()}</h2>
                                         <span class="muted">
-                                            {move || crate::fill(t_string!(i18n, hours_day_pending), &[("n", pending.to_string())])}
+                                            {move || crate::text::fill(t_string!(i18n, hours_day_pending), &[("n", pending.to_string())])}
                                         </span>
                                     </div>
                                     <button
@@ -327,7 +327,7 @@ pub fn ServiceHoursPage() -> impl IntoView {
                                     {move || {
                                         confirmed.get().and_then(|c| match c {
                                             Confirmed::Day(d, n) if d == day => {
-                                                let text = crate::fill(
+                                                let text = crate::text::fill(
                                                     t_string!(i18n, hours_confirmed_day),
                                                     &[("day", d.iso()), ("n", n.to_string())],
                                                 );
@@ -407,7 +407,7 @@ fn exported_line(e: Exported) -> AnyView {
     let (ok, text) = match e {
         Exported::Rows(n) => (
             true,
-            crate::fill(t_string!(i18n, hours_exported), &[("n", n.to_string())]),
+            crate::text::fill(t_string!(i18n, hours_exported), &[("n", n.to_string())]),
         ),
         Exported::Nothing => (false, t_string!(i18n, hours_export_none).to_string()),
         Exported::NothingConfirmed => (
@@ -455,7 +455,7 @@ fn DayEntry(
     let over = minutes > DAILY_CAP_MINUTES;
     let total = move || {
         let en = labels::english();
-        crate::fill(
+        crate::text::fill(
             t_string!(i18n, hours_day_total),
             &[("hours", labels::hours(minutes, en))],
         )

@@ -29,9 +29,10 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels, refusals,
     repo::Repo,
     text::courses::{section_title, shown_title, state_code},
+    text::labels,
+    text::refusals,
 };
 
 #[component]
@@ -101,7 +102,7 @@ pub fn TrainingPage() -> impl IntoView {
             Some(
                 view! {
                     <p class="training-posts" data-required-by=n>
-                        {crate::fill(t_string!(i18n, training_required_by), &[("posts", names)])}
+                        {crate::text::fill(t_string!(i18n, training_required_by), &[("posts", names)])}
                     </p>
                 }
                 .into_any(),
@@ -149,7 +150,7 @@ pub fn TrainingPage() -> impl IntoView {
             let (passed, waiting) = team.with(|t| counts(t, &id));
             view! {
                 <p class="muted training-counts" data-passed=passed data-waiting=waiting>
-                    {crate::fill(
+                    {crate::text::fill(
                         t_string!(i18n, training_team_counts),
                         &[("passed", passed.to_string()), ("waiting", waiting.to_string())],
                     )}
@@ -380,7 +381,7 @@ fn CourseForm(repo: Repo) -> impl IntoView {
                 </button>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 {move || added.get().map(|t| {
-                    let text = crate::fill(t_string!(i18n, training_added), &[("title", t.clone())]);
+                    let text = crate::text::fill(t_string!(i18n, training_added), &[("title", t.clone())]);
                     view! { <p class="posts-saved" role="status" data-course-added=t>{text}</p> }
                 })}
             </form>

@@ -22,7 +22,7 @@ use linli_shared::{
 
 use linli_shared::model::courses::required_courses;
 
-use crate::{browser::files, context::use_repo, documents, i18n::*, labels};
+use crate::{browser::files, context::use_repo, documents, i18n::*, text::labels};
 
 /// One line of the roster: the roster's facts, and the volunteer's own
 /// document once it is here.
@@ -185,7 +185,7 @@ pub fn VolunteersPage() -> impl IntoView {
             return;
         }
         let today = community.with_untracked(|c| documents::today(c.as_ref()));
-        let name = crate::fill(
+        let name = crate::text::fill(
             td_string!(labels::locale(en), export.backbone_roster),
             &[("day", today.iso())],
         );
@@ -211,7 +211,7 @@ pub fn VolunteersPage() -> impl IntoView {
         move || match (staff, &building) {
             (false, Some(b)) => {
                 let name = community.with(|c| documents::building_name(c.as_ref(), b));
-                crate::fill(t_string!(i18n, vol_scope_lead), &[("building", name)])
+                crate::text::fill(t_string!(i18n, vol_scope_lead), &[("building", name)])
             }
             _ => t_string!(i18n, vol_scope_staff).to_string(),
         }
@@ -236,7 +236,7 @@ pub fn VolunteersPage() -> impl IntoView {
                             .filter(|x| x.volunteer.as_ref().is_some_and(|v| v.profile.backbone))
                             .count()
                     });
-                    crate::fill(
+                    crate::text::fill(
                         t_string!(i18n, vol_count),
                         &[("all", all.to_string()), ("shown", shown.to_string()), ("backbone", backbone.to_string())],
                     )
@@ -324,7 +324,7 @@ fn VolunteerLine(line: Line) -> impl IntoView {
             let training = if required.is_empty() {
                 t_string!(i18n, vol_training_none_required).to_string()
             } else {
-                crate::fill(
+                crate::text::fill(
                     t_string!(i18n, vol_training_progress),
                     &[("passed", passed.to_string()), ("required", required.len().to_string())],
                 )
@@ -353,7 +353,7 @@ fn VolunteerLine(line: Line) -> impl IntoView {
             let today_text = if shifts_today.is_empty() {
                 t_string!(i18n, vol_today_free).to_string()
             } else {
-                crate::fill(t_string!(i18n, vol_today_shift), &[("shift", shifts_today.join("；"))])
+                crate::text::fill(t_string!(i18n, vol_today_shift), &[("shift", shifts_today.join("；"))])
             };
             let place = building
                 .as_ref()
@@ -368,7 +368,7 @@ fn VolunteerLine(line: Line) -> impl IntoView {
                 <span class="meta" data-training=format!("{passed}/{}", required.len())>
                     {training}
                     {(waiting > 0).then(|| view! {
-                        " · " <span class="flag">{crate::fill(t_string!(i18n, vol_awaiting_n), &[("n", waiting.to_string())])}</span>
+                        " · " <span class="flag">{crate::text::fill(t_string!(i18n, vol_awaiting_n), &[("n", waiting.to_string())])}</span>
                     })}
                 </span>
                 <span class="meta" data-today=shifts_today.len()>{today_text}</span>

@@ -2,7 +2,7 @@
 
 use linli_shared::model::ModelError;
 
-use crate::{labels, refusals};
+use crate::{text::labels, text::refusals};
 
 /// A sentence kept in both languages and shown in the screen's, so a
 /// message stays right when the language is switched after it appeared.

@@ -5,7 +5,8 @@ use linli_shared::model::volunteer::{self, FeedbackKind};
 
 use super::mine::Mine;
 use crate::{
-    components::shift_card::moment, context::use_repo, documents, i18n::*, labels, refusals,
+    components::shift_card::moment, context::use_repo, documents, i18n::*, text::labels,
+    text::refusals,
 };
 
 /// The longest feedback the model takes.

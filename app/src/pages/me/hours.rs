@@ -11,7 +11,7 @@ use super::mine::{Mine, RECENT_DAYS};
 use crate::{
     components::shift_card::{date_words, day_words},
     i18n::*,
-    labels,
+    text::labels,
 };
 
 /// The hours tab's figures.

@@ -36,7 +36,9 @@ use linli_shared::model::{
     service_report,
 };
 
-use crate::{components::shift_card::date_words, context::use_repo, documents, i18n::*, labels};
+use crate::{
+    components::shift_card::date_words, context::use_repo, documents, i18n::*, text::labels,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
@@ -212,9 +214,9 @@ fn OverCap(mine: Mine) -> impl IntoView {
             .map(|(day, minutes)| {
                 let h = service_report::hours(minutes);
                 let text = if day == today {
-                    crate::fill(t_string!(i18n, me_over_cap_today), &[("h", h)])
+                    crate::text::fill(t_string!(i18n, me_over_cap_today), &[("h", h)])
                 } else {
-                    crate::fill(
+                    crate::text::fill(
                         t_string!(i18n, me_over_cap_day),
                         &[("h", h), ("day", date_words(day, en))],
                     )

@@ -13,7 +13,8 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels, refusals,
+    text::labels,
+    text::refusals,
 };
 
 #[component]
@@ -118,7 +119,7 @@ pub(super) fn ProfileTab(mine: Mine) -> impl IntoView {
                     <dt>{t!(i18n, me_agreement)}</dt>
                     <dd data-fact="agreement" data-on=signed>
                         {match agreement {
-                            Some(day) => crate::fill(t_string!(i18n, me_agreement_signed), &[("day", day)]),
+                            Some(day) => crate::text::fill(t_string!(i18n, me_agreement_signed), &[("day", day)]),
                             None => t_string!(i18n, me_agreement_none).to_string(),
                         }}
                     </dd>

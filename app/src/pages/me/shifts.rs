@@ -19,7 +19,8 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels, refusals,
+    text::labels,
+    text::refusals,
 };
 
 /// The session the volunteer is checked in on, if any.
@@ -283,7 +284,7 @@ pub(super) fn ShiftsTab(mine: Mine) -> impl IntoView {
             let minutes = move || (mine.now.get() - start).max(0) / MINUTE;
             let since = move || {
                 let en = labels::english();
-                crate::fill(
+                crate::text::fill(
                     t_string!(i18n, me_checked_in_since),
                     &[
                         ("time", moment(start, mine.today.get(), mine.offset.get(), en)),
@@ -335,7 +336,7 @@ pub(super) fn ShiftsTab(mine: Mine) -> impl IntoView {
         })}
         {move || checked_out.get().map(|o| {
             let en = labels::english();
-            let text = crate::fill(
+            let text = crate::text::fill(
                 t_string!(i18n, me_checked_out),
                 &[
                     ("time", clock(o.at, mine.offset.get())),

@@ -16,8 +16,9 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels, refusals,
     text::courses::{section_title, shown_title, state_code},
+    text::labels,
+    text::refusals,
 };
 
 /// A course on the volunteer's training list.
@@ -112,7 +113,7 @@ pub(super) fn TrainingTab(mine: Mine) -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
                 .join(if en { ", " } else { "、" });
-            crate::fill(t_string!(i18n, me_course_needed), &[("posts", posts)])
+            crate::text::fill(t_string!(i18n, me_course_needed), &[("posts", posts)])
         });
         view! {
             <li class="me-course" data-course=r.id.clone() data-state=state_code(r.state)>
@@ -192,13 +193,13 @@ pub(super) fn TrainingTab(mine: Mine) -> impl IntoView {
                 });
                 (total > 0).then(|| view! {
                     <p class="me-training-progress" data-passed=passed.to_string()>
-                        {crate::fill(t_string!(i18n, me_training_progress), &[("passed", passed.to_string()), ("total", total.to_string())])}
+                        {crate::text::fill(t_string!(i18n, me_training_progress), &[("passed", passed.to_string()), ("total", total.to_string())])}
                     </p>
                 })
             }}
             {move || (missing.get() > 0).then(|| view! {
                 <p class="notice me-training-missing" data-missing=missing.get().to_string()>
-                    {crate::fill(t_string!(i18n, me_training_missing), &[("n", missing.get().to_string())])}
+                    {crate::text::fill(t_string!(i18n, me_training_missing), &[("n", missing.get().to_string())])}
                 </p>
             })}
             {move || mine.community.with(Option::is_none).then(|| view! { <p class="notice">{t!(i18n, community_not_here)}</p> })}
@@ -207,7 +208,7 @@ pub(super) fn TrainingTab(mine: Mine) -> impl IntoView {
         {move || groups().into_iter().map(|(key, title, kind, rows)| {
             let open = expanded.with(|e| e.contains(&key));
             let passed = rows.iter().filter(|r| r.state == TrainingState::Passed).count();
-            let count = crate::fill(
+            let count = crate::text::fill(
                 t_string!(i18n, me_training_group_count),
                 &[("passed", passed.to_string()), ("n", rows.len().to_string())],
             );

@@ -20,7 +20,7 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels,
+    text::labels,
 };
 
 /// A day's service: its total and flags, and the sessions touching it.
@@ -157,7 +157,7 @@ pub(super) fn Attendance(
                 })
                 .unwrap_or_else(|| t_string!(i18n, vol_proxy_no_shift).to_string())
         });
-        crate::fill(
+        crate::text::fill(
             t_string!(i18n, vol_proxy_purpose),
             &[("name", who), ("what", what)],
         )
@@ -273,7 +273,7 @@ pub(super) fn Attendance(
                         Some(start) => {
                             let offset = offset();
                             let when = format!("{} {}", day_label(Day::of(start, offset), en), clock(start, offset));
-                            crate::fill(t_string!(i18n, vol_on_duty_since), &[("when", when)])
+                            crate::text::fill(t_string!(i18n, vol_on_duty_since), &[("when", when)])
                         }
                         None => t_string!(i18n, vol_not_on_duty).to_string(),
                     }
@@ -284,7 +284,7 @@ pub(super) fn Attendance(
                 let en = labels::english();
                 view! {
                     <p class="error" role="alert" data-checkout-over=day.iso()>
-                        {crate::fill(
+                        {crate::text::fill(
                             t_string!(i18n, vol_checkout_over),
                             &[("day", day_label(day, en)), ("hours", labels::hours(minutes, en))],
                         )}
@@ -314,7 +314,7 @@ pub(super) fn Attendance(
                                 };
                                 let state_text = match confirmed {
                                     Some(m) if m == h.minutes => t_string!(i18n, vol_hours_confirmed).to_string(),
-                                    Some(m) => crate::fill(t_string!(i18n, vol_hours_changed), &[("hours", labels::hours(m, en))]),
+                                    Some(m) => crate::text::fill(t_string!(i18n, vol_hours_changed), &[("hours", labels::hours(m, en))]),
                                     None => t_string!(i18n, vol_hours_unconfirmed).to_string(),
                                 };
                                 let badge = if state == "yes" { "badge badge-done" } else { "badge badge-waiting" };
@@ -333,7 +333,7 @@ pub(super) fn Attendance(
                                             <span class="title">{day_label(day, en)} " · " {labels::hours(h.minutes, en)}</span>
                                             {(h.excess_minutes > 0).then(|| view! {
                                                 <span class="badge badge-missing">
-                                                    {crate::fill(t_string!(i18n, vol_hours_over), &[("hours", labels::hours(h.excess_minutes, en))])}
+                                                    {crate::text::fill(t_string!(i18n, vol_hours_over), &[("hours", labels::hours(h.excess_minutes, en))])}
                                                 </span>
                                             })}
                                         </div>

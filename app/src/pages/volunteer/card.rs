@@ -10,7 +10,7 @@ use linli_shared::{
     sync::document_id::DocumentId,
 };
 
-use crate::{labels, refusals, repo::Repo};
+use crate::{repo::Repo, text::labels, text::refusals};
 
 /// What went wrong with the last action of a card, explained in the
 /// screen's language when shown.

@@ -131,7 +131,7 @@ pub(super) fn Credentials(
             <label for="agreement-date">{t!(i18n, vol_agreement_date)}</label>
             <p class="muted vol-hint" data-agreement=move || signed_on().unwrap_or_default()>
                 {move || match signed_on() {
-                    Some(d) => crate::fill(t_string!(i18n, vol_agreement_signed), &[("day", d)]),
+                    Some(d) => crate::text::fill(t_string!(i18n, vol_agreement_signed), &[("day", d)]),
                     None => t_string!(i18n, vol_agreement_none).to_string(),
                 }}
             </p>

@@ -7,7 +7,9 @@ use linli_shared::model::{
 };
 
 use super::card::offset_of;
-use crate::{components::schedule_form::day_label, context::use_repo, documents, i18n::*, labels};
+use crate::{
+    components::schedule_form::day_label, context::use_repo, documents, i18n::*, text::labels,
+};
 
 /// What the volunteer wrote after service (read-only here).
 #[component]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use linli_shared::model::volunteer::Volunteer;
 
-use crate::{i18n::*, labels};
+use crate::{i18n::*, text::labels};
 
 /// Who the volunteer is: badges, phone (dials), source, skills, availability.
 #[component]

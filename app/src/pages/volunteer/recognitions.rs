@@ -7,7 +7,9 @@ use linli_shared::model::{
 };
 
 use super::card::{Refusal, offset_of, refusal_view, run};
-use crate::{components::schedule_form::day_label, context::use_repo, documents, i18n::*, labels};
+use crate::{
+    components::schedule_form::day_label, context::use_repo, documents, i18n::*, text::labels,
+};
 
 /// Recognitions of this volunteer (宣传先进典型); staff add one with a short story.
 #[component]

@@ -18,7 +18,7 @@ use crate::{
     context::use_repo,
     documents,
     i18n::*,
-    labels,
+    text::labels,
 };
 
 /// Shifts: the days over 8 hours after offline schedules merged, the
@@ -39,7 +39,7 @@ pub(super) fn Shifts(doc: DocumentId, vol: Memo<Option<Volunteer>>) -> impl Into
         })
     });
     let cancel = Callback::new(move |(id, what): (String, String)| {
-        let question = crate::fill(t_string!(i18n, vol_cancel_question), &[("shift", what)]);
+        let question = crate::text::fill(t_string!(i18n, vol_cancel_question), &[("shift", what)]);
         if !window().confirm_with_message(&question).unwrap_or(false) {
             return;
         }
@@ -57,7 +57,7 @@ pub(super) fn Shifts(doc: DocumentId, vol: Memo<Option<Volunteer>>) -> impl Into
                     .into_iter()
                     .map(|(day, minutes)| view! {
                         <p class="error vol-over-cap" role="alert" data-over-cap=day.iso()>
-                            {crate::fill(
+                            {crate::text::fill(
                                 t_string!(i18n, vol_over_cap),
                                 &[("day", day_label(day, en)), ("hours", linli_shared::model::service_report::hours(minutes))],
                             )}
@@ -107,7 +107,7 @@ pub(super) fn Shifts(doc: DocumentId, vol: Memo<Option<Volunteer>>) -> impl Into
                                             {flagged.then(|| view! { <span class="badge badge-missing">{t!(i18n, vol_over_badge)}</span> })}
                                         </div>
                                         <span>{title.clone()}</span>
-                                        <span class="muted vol-meta">{crate::fill(t_string!(i18n, vol_scheduled_by), &[("name", who)])}</span>
+                                        <span class="muted vol-meta">{crate::text::fill(t_string!(i18n, vol_scheduled_by), &[("name", who)])}</span>
                                         <button class="button button-quiet vol-cancel" type="button" data-action="cancel-shift"
                                             on:click=move |_| cancel.run((shift.clone(), what.clone()))>
                                             {t!(i18n, vol_cancel_shift)}

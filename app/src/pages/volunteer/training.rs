@@ -13,7 +13,7 @@ use linli_shared::{
 };
 
 use super::card::{Refusal, refusal_view, run};
-use crate::{context::use_repo, documents, i18n::*, labels, text::courses::state_code};
+use crate::{context::use_repo, documents, i18n::*, text::courses::state_code, text::labels};
 
 /// Training: every course a post requires, and every course with a record;
 /// staff confirm a course or record an assessment.

@@ -5,11 +5,11 @@
 
 use linli_shared::model::{ModelError, catalogue, service_report::hours};
 
-use crate::{
+use super::{
     fill,
-    i18n::td_string,
     labels::{list_separator, locale},
 };
+use crate::i18n::td_string;
 
 /// The sentence for a refused operation.
 pub fn explain(e: &ModelError, en: bool) -> String {

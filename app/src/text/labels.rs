@@ -76,7 +76,7 @@ pub fn feedback_kind(k: FeedbackKind, en: bool) -> &'static str {
 /// Minutes as hours for people: "7.5 小时" / "7.5 h".
 pub fn hours(minutes: i64, en: bool) -> String {
     let h = linli_shared::model::service_report::hours(minutes);
-    crate::fill(td_string!(locale(en), words.hours), &[("h", h)])
+    crate::text::fill(td_string!(locale(en), words.hours), &[("h", h)])
 }
 
 /// A date as people say it: `5月2日` / `May 2` (`month` from 1).
@@ -96,7 +96,7 @@ pub fn month_day(month: u32, day: u32, en: bool) -> String {
         11 => td_string!(l, when.months.nov),
         _ => td_string!(l, when.months.dec),
     };
-    crate::fill(
+    crate::text::fill(
         td_string!(l, when.month_day),
         &[
             ("m", month.to_string()),
@@ -139,7 +139,7 @@ pub fn day_with_weekday(day: Day, en: bool) -> String {
         5 => td_string!(l, when.weekdays.sat),
         _ => td_string!(l, when.weekdays.sun),
     };
-    crate::fill(
+    crate::text::fill(
         td_string!(l, when.day_with_weekday),
         &[("date", day.iso()), ("weekday", weekday.to_owned())],
     )
@@ -147,7 +147,7 @@ pub fn day_with_weekday(day: Day, en: bool) -> String {
 
 /// A time on the next day: `次日 06:00` / `06:00 next day`.
 pub fn next_day(time: &str, en: bool) -> String {
-    crate::fill(
+    crate::text::fill(
         td_string!(locale(en), when.next_day),
         &[("time", time.to_owned())],
     )
@@ -156,7 +156,7 @@ pub fn next_day(time: &str, en: bool) -> String {
 /// A span that ends on the next day, written tight: `22:00–次日06:00` /
 /// `22:00–06:00 next day`.
 pub fn span_overnight(from: &str, to: &str, en: bool) -> String {
-    crate::fill(
+    crate::text::fill(
         td_string!(locale(en), when.span_overnight),
         &[("from", from.to_owned()), ("to", to.to_owned())],
     )
@@ -167,9 +167,9 @@ pub fn duration(minutes: i64, en: bool) -> String {
     let l = locale(en);
     let (h, m) = (minutes / 60, minutes % 60);
     if h == 0 {
-        crate::fill(td_string!(l, when.minutes), &[("m", m.to_string())])
+        crate::text::fill(td_string!(l, when.minutes), &[("m", m.to_string())])
     } else {
-        crate::fill(
+        crate::text::fill(
             td_string!(l, when.hours_minutes),
             &[("h", h.to_string()), ("m", m.to_string())],
         )
@@ -178,7 +178,7 @@ pub fn duration(minutes: i64, en: bool) -> String {
 
 /// A name quoted in a sentence: `「晨间卡口」` / `“Morning checkpoint”`.
 pub fn quoted(text: &str, en: bool) -> String {
-    crate::fill(
+    crate::text::fill(
         td_string!(locale(en), words.quoted),
         &[("text", text.to_owned())],
     )
@@ -187,7 +187,7 @@ pub fn quoted(text: &str, en: bool) -> String {
 /// A name with a detail after it: `晨间卡口（08:00–12:00）` /
 /// `Morning checkpoint (08:00–12:00)`.
 pub fn with_detail(text: &str, detail: &str, en: bool) -> String {
-    crate::fill(
+    crate::text::fill(
         td_string!(locale(en), words.with_detail),
         &[("text", text.to_owned()), ("detail", detail.to_owned())],
     )
