@@ -4,9 +4,9 @@
 
 use crate::{
     context::Boot,
-    features::{self, introduce::INTRODUCE},
+    features,
     repo::Repo,
-    session::Session,
+    session::{INTRODUCE, Session},
     store::{self, Store},
 };
 
@@ -21,7 +21,7 @@ pub async fn boot() -> Boot {
         Err(e) => return Boot::NoStore(e),
     };
     let introduce = matches!(store.get_meta(INTRODUCE).await, Ok(Some(_)));
-    crate::mark("linli:store-open");
+    crate::browser::mark("linli:store-open");
     match Repo::start(store, session).await {
         Ok(repo) => {
             features::start(&repo, introduce);

@@ -9,8 +9,8 @@ use linli_shared::api::{DeviceView, Redeemed};
 
 use crate::{
     api::{self, ApiError},
-    features::introduce::INTRODUCE,
     repo::tabs,
+    session::INTRODUCE,
     session::Session,
     store::{Store, StoreError},
 };

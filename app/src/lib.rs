@@ -44,22 +44,14 @@ pub mod text;
 /// Entry point: reads the store, then replaces the loading splash with the app.
 pub fn start() {
     console_error_panic_hook::set_once();
-    mark("linli:wasm-started");
+    browser::mark("linli:wasm-started");
     wasm_bindgen_futures::spawn_local(async {
         let boot = boot::boot().await;
-        mark("linli:documents-loaded");
+        browser::mark("linli:documents-loaded");
         if let Some(splash) = leptos::prelude::document().get_element_by_id("splash") {
             splash.remove();
         }
         leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App boot /> });
-        mark("linli:first-screen");
+        browser::mark("linli:first-screen");
     });
-}
-
-/// A performance mark (`performance.getEntriesByType("mark")`), so the
-/// first-screen benchmark can say where the time goes.
-pub fn mark(name: &str) {
-    if let Some(p) = leptos::prelude::window().performance() {
-        let _ = p.mark(name);
-    }
 }

@@ -11,6 +11,10 @@ use crate::store::{self, Store};
 
 const KEY: &str = "session";
 
+/// The meta record set at joining, cleared once the person is on the roster
+/// (see `crate::features::introduce`).
+pub const INTRODUCE: &str = "introduce";
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// The device token for `/sync` and the API.

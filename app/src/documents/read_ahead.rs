@@ -35,7 +35,7 @@ pub fn start(repo: &Repo) {
             // Lets input, rendering and sync run between documents.
             TimeoutFuture::new(0).await;
         }
-        crate::mark("read ahead");
+        crate::browser::mark("read ahead");
     });
 }
 

@@ -7,10 +7,10 @@ use std::{cell::Cell, rc::Rc};
 
 use linli_shared::model::community;
 
-use crate::repo::{Repo, now_ms};
-
-/// The meta record set at joining, cleared once the person is on the roster.
-pub const INTRODUCE: &str = "introduce";
+use crate::{
+    repo::{Repo, now_ms},
+    session::INTRODUCE,
+};
 
 /// Whether this phone still has to introduce its person.
 #[derive(Clone)]
