@@ -9,7 +9,7 @@ use linli_shared::api::{
     Application, DeviceView, MintRequest, Minted, Preview, PreviewRequest, RedeemRequest, Redeemed,
     Refusal, ScopeRequest, ScopeView, path,
 };
-use linli_shared::sync::{DocumentId, Scope};
+use linli_shared::vocabulary::{DocumentId, Scope};
 use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

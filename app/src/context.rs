@@ -3,7 +3,7 @@
 //! route's parameters.
 
 use leptos::prelude::*;
-use linli_shared::sync::document_id::DocumentId;
+use linli_shared::vocabulary::DocumentId;
 
 use crate::{
     repo::Repo,

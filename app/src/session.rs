@@ -3,7 +3,7 @@
 
 use linli_shared::{
     model::{Actor, Role, community::RosterEntry},
-    sync::{document_id::DocumentId, scope::Member},
+    vocabulary::{DocumentId, Member},
 };
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 
 use linli_shared::{
     model::{ModelError, community, directory::Listing, doc::DocKind, ledger},
-    sync::scope::Scope,
+    vocabulary::Scope,
 };
 
 use crate::{documents, repo::Repo};

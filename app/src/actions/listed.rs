@@ -7,7 +7,7 @@ use linli_shared::{
         ModelError,
         directory::{self, Listing},
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::repo::Repo;

@@ -13,7 +13,7 @@ pub mod round;
 
 use linli_shared::{
     model::{Actor, ModelError},
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::repo::Repo;

@@ -11,7 +11,7 @@ use linli_shared::{
         need_status::NeedAction,
         round::{self, Details, Outcome, RoundKind, StopPlan},
     },
-    sync::{document_id::DocumentId, scope::Scope},
+    vocabulary::{DocumentId, Scope},
 };
 
 use crate::{documents, repo::Repo};

@@ -8,7 +8,7 @@ use linli_shared::{
         round::{Details, Outcome},
         stop_status,
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::{

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use linli_shared::{
     model::{ModelError, catalogue::SpecialGroup, household_table, ledger, ledger::HouseholdDraft},
-    sync::document_id::DocumentId,
     table::{self, Rows, TableError},
+    vocabulary::DocumentId,
 };
 use wasm_bindgen::JsCast;
 

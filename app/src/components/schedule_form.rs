@@ -16,7 +16,7 @@ use linli_shared::{
         community::{Community, minutes_of_day},
         scheduling,
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::{context::use_repo, documents, i18n::*, text::labels, text::refusals};

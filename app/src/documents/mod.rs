@@ -19,7 +19,7 @@ use linli_shared::{
         round::{self, Round},
         volunteer::{self, Volunteer},
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::repo::{Repo, now_ms};

@@ -17,7 +17,7 @@ use linli_shared::{
         round::{self, Round},
         volunteer::Volunteer,
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::repo::Repo;

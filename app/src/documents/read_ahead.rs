@@ -9,7 +9,7 @@
 use gloo_timers::future::TimeoutFuture;
 use linli_shared::{
     model::{Role, community, directory, doc::DocKind, ledger, volunteer},
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::repo::Repo;

@@ -10,7 +10,7 @@ use linli_shared::{
         Role, community,
         volunteer::{self, Registration},
     },
-    sync::scope::Scope,
+    vocabulary::Scope,
 };
 
 use crate::{documents, repo::Repo};

@@ -7,7 +7,7 @@
 use automerge::ReadDoc;
 use linli_shared::{
     model::{Role, directory, doc::DocKind, field_work, ledger, round},
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::{documents, repo::Repo};

@@ -21,7 +21,7 @@ use linli_shared::{
         directory::Listing,
         doc::DocKind,
     },
-    sync::{document_id::DocumentId, scope::Scope},
+    vocabulary::{DocumentId, Scope},
 };
 
 use crate::{

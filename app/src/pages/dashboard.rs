@@ -13,7 +13,7 @@ use linli_shared::model::{
     progress::{FieldDay, OpenNeeds},
     service_report,
 };
-use linli_shared::sync::document_id::DocumentId;
+use linli_shared::vocabulary::DocumentId;
 
 use crate::{
     components::{

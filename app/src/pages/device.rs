@@ -4,7 +4,7 @@
 //! relay has not got.
 
 use leptos::prelude::*;
-use linli_shared::{model::Role, sync::document_id::DocumentId};
+use linli_shared::{model::Role, vocabulary::DocumentId};
 
 use crate::{
     components::{last_sync_text, time::clock_time},

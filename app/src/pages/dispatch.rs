@@ -21,7 +21,7 @@ use linli_shared::{
         on_duty, scheduling,
         volunteer::Volunteer,
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::{

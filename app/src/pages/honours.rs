@@ -16,8 +16,8 @@ use linli_shared::{
         community::{self, Community},
         volunteer::{self, Volunteer},
     },
-    sync::document_id::DocumentId,
     table,
+    vocabulary::DocumentId,
 };
 
 use crate::{browser::files, context::use_repo, documents, i18n::*, repo::Repo, text::labels};

@@ -264,9 +264,7 @@ pub fn LedgerPage() -> impl IntoView {
 
 /// The form to add one household.
 #[component]
-fn AddHousehold(
-    ledger_id: Memo<Option<linli_shared::sync::document_id::DocumentId>>,
-) -> impl IntoView {
+fn AddHousehold(ledger_id: Memo<Option<linli_shared::vocabulary::DocumentId>>) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
     let form = HouseholdForm::new();

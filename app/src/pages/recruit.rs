@@ -13,7 +13,7 @@ use linli_shared::{
         Actor, Role,
         volunteer::{self, Registration},
     },
-    sync::scope::Scope,
+    vocabulary::Scope,
 };
 
 use crate::{

@@ -12,7 +12,7 @@ use linli_shared::{
         community::{self, RosterEntry},
         volunteer::{self, Profile},
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 use serde::{Deserialize, Serialize};
 

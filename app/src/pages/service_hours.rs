@@ -19,8 +19,8 @@ use linli_shared::{
         service_report::{self, ServiceRow},
         volunteer::{self},
     },
-    sync::document_id::DocumentId,
     table,
+    vocabulary::DocumentId,
 };
 
 use crate::{browser::files, context::use_repo, documents, i18n::*, repo::Repo, text::labels};

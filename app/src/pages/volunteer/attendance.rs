@@ -8,7 +8,7 @@ use linli_shared::{
         service_hours::{self, DayHours, Session},
         volunteer::{self, AttendanceAction, Volunteer},
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use super::card::{Refusal, offset_of, refusal_view, run};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use linli_shared::{
     model::{Actor, ModelError, community::Community},
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use crate::{repo::Repo, text::labels, text::refusals};

@@ -7,7 +7,7 @@ use linli_shared::{
         civil::Day,
         volunteer::{self, Volunteer},
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use super::card::{Refusal, refusal_view, run};

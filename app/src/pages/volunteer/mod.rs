@@ -29,7 +29,7 @@ use training::Training;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use linli_shared::{model::Role, sync::document_id::DocumentId};
+use linli_shared::{model::Role, vocabulary::DocumentId};
 
 use crate::{
     components::staff_or_lead::staff_and_leads_only, context::use_repo, documents, i18n::*,

@@ -9,7 +9,7 @@ use linli_shared::{
         service_hours::{self},
         volunteer::{self, Volunteer},
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use super::card::{Refusal, offset_of, refusal_view, run};

@@ -9,7 +9,7 @@ use linli_shared::{
         training_status::{TrainingAction, TrainingState},
         volunteer::{self, Volunteer},
     },
-    sync::document_id::DocumentId,
+    vocabulary::DocumentId,
 };
 
 use super::card::{Refusal, refusal_view, run};
