@@ -10,7 +10,6 @@
 //! board works offline: it shows what the phone had at its last sync, and
 //! says so. It is recomputed on every change and every 30 seconds.
 
-use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use linli_shared::{
@@ -18,7 +17,8 @@ use linli_shared::{
         ModelError, Role,
         civil::{Day, MINUTE, Millis},
         community::Community,
-        on_duty, scheduling,
+        on_duty::{self, Line},
+        scheduling,
         volunteer::Volunteer,
     },
     vocabulary::DocumentId,
@@ -38,31 +38,8 @@ use crate::{
 /// shifts start and end).
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// A duration for people: "2 小时 5 分" / "2 h 5 min".
-fn duration(ms: Millis, en: bool) -> String {
-    let minutes = (ms / MINUTE).max(0);
-    let (h, m) = (minutes / 60, minutes % 60);
-    match (h, en) {
-        (0, false) => format!("{m} 分钟"),
-        (0, true) => format!("{m} min"),
-        (_, false) => format!("{h} 小时 {m} 分"),
-        (_, true) => format!("{h} h {m} min"),
-    }
-}
-
-/// One volunteer on the board.
-#[derive(Clone, Debug, PartialEq)]
-struct Line {
-    volunteer: String,
-    name: String,
-    phone: String,
-    /// Checked in since; None for someone expected and not checked in.
-    since: Option<Millis>,
-    /// The shift worked or expected, with its times.
-    shift: Option<(String, Millis, Millis)>,
-}
-
-/// The volunteers of one post (or of 临时服务, `post: None`).
+/// The volunteers of one post (or of 临时服务, `post: None`), titled in the
+/// screen's language.
 #[derive(Clone, Debug, PartialEq)]
 struct Group {
     post: Option<String>,
@@ -72,67 +49,23 @@ struct Group {
     expected: Vec<Line>,
 }
 
-/// The board grouped by post: posts by title, 临时服务 last.
+/// The board grouped by post (the model's rule), each group titled.
 fn groups(team: &[Volunteer], community: &Community, now: Millis, en: bool) -> Vec<Group> {
-    let board = on_duty::board(team, now);
-    let by_id: BTreeMap<&str, &Volunteer> =
-        team.iter().map(|v| (v.volunteer.as_str(), v)).collect();
-    let line = |id: &str, since: Option<Millis>, shift: Option<&String>| {
-        let v = by_id.get(id);
-        Line {
-            volunteer: id.to_owned(),
-            name: v.map_or_else(
-                || documents::person_name(Some(community), id),
-                |v| v.profile.name.clone(),
-            ),
-            phone: v.map(|v| v.profile.phone.clone()).unwrap_or_default(),
-            since,
-            shift: shift.and_then(|s| {
-                let found = v.and_then(|v| v.shifts.get(s))?;
-                Some((s.clone(), found.start, found.end))
-            }),
-        }
-    };
-    let mut out: BTreeMap<Option<String>, Group> = BTreeMap::new();
-    let new_group = |post: Option<&String>| -> Group {
-        {
-            let found = post.and_then(|p| community.posts.get(p));
-            Group {
-                post: post.cloned(),
-                title: match (post, found) {
-                    (None, _) => pick(en, "临时服务", "Service without a shift"),
-                    (Some(_), Some(p)) => p.title.clone(),
-                    (Some(_), None) => pick(en, "岗位（尚未同步）", "Post (not synced yet)"),
-                },
-                building: found
-                    .and_then(|p| p.building.as_deref())
-                    .map(|b| documents::building_name(Some(community), b)),
-                on_duty: Vec::new(),
-                expected: Vec::new(),
-            }
-        }
-    };
-    for o in &board.on_duty {
-        let l = line(&o.volunteer, Some(o.since), o.shift.as_ref());
-        out.entry(o.post.clone())
-            .or_insert_with(|| new_group(o.post.as_ref()))
-            .on_duty
-            .push(l);
-    }
-    for (v, shift, post) in &board.expected {
-        let l = line(v, None, Some(shift));
-        out.entry(Some(post.clone()))
-            .or_insert_with(|| new_group(Some(post)))
-            .expected
-            .push(l);
-    }
-    let mut v: Vec<Group> = out.into_values().collect();
-    v.sort_by(|a, b| (a.post.is_none(), &a.title).cmp(&(b.post.is_none(), &b.title)));
-    v
-}
-
-fn pick(en: bool, zh: &str, english: &str) -> String {
-    if en { english } else { zh }.to_owned()
+    let l = labels::locale(en);
+    on_duty::by_post(team, community, now)
+        .into_iter()
+        .map(|g| Group {
+            title: match (&g.post, g.title) {
+                (None, _) => td_string!(l, dispatch_no_shift).to_owned(),
+                (Some(_), Some(t)) => t,
+                (Some(_), None) => td_string!(l, dispatch_post_not_here).to_owned(),
+            },
+            post: g.post,
+            building: g.building,
+            on_duty: g.on_duty,
+            expected: g.expected,
+        })
+        .collect()
 }
 
 /// What stopped a reassignment.
@@ -380,7 +313,8 @@ fn BoardLine(
         });
         match since {
             Some(t) => {
-                let how_long = duration(clock.get().max(documents::now()) - t, en);
+                let how_long =
+                    labels::duration((clock.get().max(documents::now()) - t).max(0) / MINUTE, en);
                 let mut text = crate::text::fill(
                     t_string!(i18n, dispatch_since),
                     &[
@@ -496,12 +430,15 @@ fn Reassign(
                             .unwrap_or_default();
                         (
                             id.clone(),
-                            format!(
-                                "{}{place}（{} {}–{}）",
-                                p.title,
-                                labels::service_category(p.category, en),
-                                p.shift_start,
-                                p.shift_end
+                            labels::with_detail(
+                                &format!("{}{place}", p.title),
+                                &format!(
+                                    "{} {}–{}",
+                                    labels::service_category(p.category, en),
+                                    p.shift_start,
+                                    p.shift_end
+                                ),
+                                en,
                             ),
                         )
                     })

@@ -185,9 +185,9 @@ pub fn NewRound() -> impl IntoView {
     };
     let fixed_building = session.role == Role::Lead;
     let stops_placeholder = move || match kind.get() {
-        RoundKind::Disinfection => "电梯厅 ×3\n楼梯间 ×2\n垃圾投放点 ×2",
-        RoundKind::Patrol => "北门\n地下车库\n3号楼后侧",
-        _ => "3单元 502：米 油\n3单元 601",
+        RoundKind::Disinfection => t_string!(i18n, round_stops_example.points),
+        RoundKind::Patrol => t_string!(i18n, round_stops_example.checkpoints),
+        _ => t_string!(i18n, round_stops_example.doors),
     };
     view! {
         <section class="card">
@@ -246,7 +246,7 @@ pub fn NewRound() -> impl IntoView {
                     </label>
                     <Show when=move || all_households.get()>
                         <label for="round-every-item">{t!(i18n, round_every_item)}</label>
-                        <input id="round-every-item" name="round-every-item" placeholder="蔬菜包 1 份"
+                        <input id="round-every-item" name="round-every-item" placeholder=move || t_string!(i18n, round_every_item_placeholder)
                             prop:value=move || every_item.get() on:input=move |ev| every_item.set(event_target_value(&ev)) />
                     </Show>
                 </Show>

@@ -298,7 +298,7 @@ where
                         StopState::Done(o) => ("done", labels::outcome(*o, en).to_owned()),
                         StopState::Attempted(o) => ("attempted", labels::outcome(*o, en).to_owned()),
                     };
-                    let by = st.done_by.iter().map(|p| documents::person_name(c, p)).collect::<Vec<_>>().join("、");
+                    let by = st.done_by.iter().map(|p| documents::person_name(c, p)).collect::<Vec<_>>().join(labels::list_separator(en));
                     let late = kind == RoundKind::Disinfection && field_work::overdue(&st, round_day, today, minute);
                     let times = (kind == RoundKind::Disinfection).then(|| {
                         let done = st.done_times.iter().map(|t| clock_time(*t as f64)).collect::<Vec<_>>().join(" ");
@@ -330,7 +330,7 @@ where
                     let confirm = confirm_note.clone();
                     let door = stop.label.clone();
                     let note_for = stop.label.clone();
-                    let items = (!stop.items.is_empty()).then(|| stop.items.join("、"));
+                    let items = (!stop.items.is_empty()).then(|| stop.items.join(labels::list_separator(en)));
                     let last_note = st.last_note.clone();
                     view! {
                         {floor_header}
@@ -374,7 +374,7 @@ where
                     }
                 })
                 .collect_view();
-            let here_text = (!here.is_empty()).then(|| crate::text::fill(t_string!(i18n, round_working_here), &[("names", here.join("、"))]));
+            let here_text = (!here.is_empty()).then(|| crate::text::fill(t_string!(i18n, round_working_here), &[("names", here.join(labels::list_separator(en)))]));
             view! {
                 <section class="card unit-card" data-unit=unit.clone()>
                     <div class="unit-head">

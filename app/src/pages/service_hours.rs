@@ -39,8 +39,8 @@ fn confirm(repo: &Repo, volunteer: &str, day: Day, offset: i64) -> Result<(), Sa
     .map(|_| ())
     .map_err(|e| match e {
         ModelError::Missing(_) => Said::new(
-            "这名志愿者的资料还没有同步到这台手机。",
-            "This volunteer's record has not reached this phone yet.",
+            td_string!(Locale::zh_CN, hours_volunteer_not_here),
+            td_string!(Locale::en, hours_volunteer_not_here),
         ),
         e => Said::refusal(&e),
     })
@@ -155,13 +155,20 @@ pub fn ServiceHoursPage() -> impl IntoView {
         let name = community
             .with_untracked(|c| c.as_ref().map(|c| c.name.clone()))
             .unwrap_or_default();
-        let stem = format!("服务时长-{}-{}至{}", file_part(&name), f.iso(), t.iso());
+        let stem = crate::text::fill(
+            td_string!(Locale::zh_CN, export.service_hours_file),
+            &[
+                ("community", file_part(&name)),
+                ("from", f.iso()),
+                ("to", t.iso()),
+            ],
+        );
         let table = service_report::table(&chosen);
         let result = if xlsx {
             files::download(
                 &format!("{stem}.xlsx"),
                 files::XLSX,
-                &table::xlsx::write("服务时长", &table),
+                &table::xlsx::write(td_string!(Locale::zh_CN, export.service_hours), &table),
             )
         } else {
             files::download(

@@ -2,7 +2,8 @@
 
 use linli_shared::model::ModelError;
 
-use crate::{text::labels, text::refusals};
+use super::{labels, refusals};
+use crate::i18n::{Locale, td_string};
 
 /// A sentence kept in both languages and shown in the screen's, so a
 /// message stays right when the language is switched after it appeared.
@@ -25,8 +26,8 @@ impl Said {
     pub fn refusal(e: &ModelError) -> Self {
         match e {
             ModelError::Missing(_) => Said::new(
-                "资料还没有同步到这台手机，请联网同步后再试。",
-                "This has not reached this phone yet; try again after the next sync.",
+                td_string!(Locale::zh_CN, refusal.not_here),
+                td_string!(Locale::en, refusal.not_here),
             ),
             e => Said::new(refusals::explain(e, false), refusals::explain(e, true)),
         }

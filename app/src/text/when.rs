@@ -32,22 +32,14 @@ pub fn shift_text(start: &str, end: &str, en: bool) -> String {
         (minutes_of_day(start), minutes_of_day(end)),
         (Some(s), Some(e)) if e <= s
     );
-    match (overnight, en) {
-        (false, _) => format!("{start}–{end}"),
-        (true, false) => format!("{start}–次日 {end}"),
-        (true, true) => format!("{start}–{end} next day"),
+    if overnight {
+        format!("{start}–{}", super::labels::next_day(end, en))
+    } else {
+        format!("{start}–{end}")
     }
 }
 
 /// A day as `2022-05-01 周日` / `Sun 2022-05-01`.
 pub fn day_text(day: Day, en: bool) -> String {
-    // 1970-01-01 was a Thursday.
-    let weekday = (day.0 + 3).rem_euclid(7) as usize;
-    if en {
-        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        format!("{} {}", names[weekday], day.iso())
-    } else {
-        let names = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-        format!("{} {}", day.iso(), names[weekday])
-    }
+    super::labels::day_with_weekday(day, en)
 }

@@ -57,14 +57,8 @@ fn shift_view(c: Option<&Community>, id: &str, s: &volunteer::Shift) -> ShiftVie
 
 /// "2 小时 10 分" / "2 h 10 min".
 fn elapsed(minutes: i64, en: bool) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    match (h, en) {
-        // No-break spaces: "45 分" never ends up alone on a line.
-        (0, false) => format!("{m}\u{a0}分钟"),
-        (0, true) => format!("{m}\u{a0}min"),
-        (_, false) => format!("{h}\u{a0}小时\u{a0}{m}\u{a0}分"),
-        (_, true) => format!("{h}\u{a0}h\u{a0}{m}\u{a0}min"),
-    }
+    // No-break spaces: "45 分" never ends up alone on a line.
+    labels::duration(minutes, en).replace(' ', "\u{a0}")
 }
 
 #[component]

@@ -104,15 +104,9 @@ pub(super) fn TrainingTab(mine: Mine) -> impl IntoView {
             let posts = r
                 .needed_by
                 .iter()
-                .map(|p| {
-                    if en {
-                        format!("“{p}”")
-                    } else {
-                        format!("「{p}」")
-                    }
-                })
+                .map(|p| labels::quoted(p, en))
                 .collect::<Vec<_>>()
-                .join(if en { ", " } else { "、" });
+                .join(labels::list_separator(en));
             crate::text::fill(t_string!(i18n, me_course_needed), &[("posts", posts)])
         });
         view! {
