@@ -72,6 +72,12 @@ pub async fn approve(token: &str, device: &str) -> Result<(), ApiError> {
     call::<(), ()>("POST", &path::approve(device), Some(token), None).await
 }
 
+/// `POST /api/devices/{id}/revoke` (staff): a device leaves the community
+/// (an application turned down, a lost phone).
+pub async fn revoke(token: &str, device: &str) -> Result<(), ApiError> {
+    call::<(), ()>("POST", &path::revoke(device), Some(token), None).await
+}
+
 /// `PUT /api/documents/{id}/scope`: who may sync a document.
 pub async fn declare_scope(
     token: &str,

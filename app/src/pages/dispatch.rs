@@ -10,7 +10,6 @@
 //! board works offline: it shows what the phone had at its last sync, and
 //! says so. It is recomputed on every change and every 30 seconds.
 
-
 use leptos::prelude::*;
 use linli_shared::{
     model::{

@@ -3,8 +3,7 @@
 //! the network; the link works once scanned or opened on the new phone.
 
 use leptos::prelude::*;
-use linli_shared::model::Role;
-use serde::Deserialize;
+use linli_shared::{api::MintRequest, model::Role};
 
 use crate::{
     api::{self, ApiError},
@@ -13,11 +12,6 @@ use crate::{
     documents,
     i18n::*,
 };
-
-#[derive(Deserialize)]
-struct Minted {
-    link: String,
-}
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
@@ -53,18 +47,18 @@ pub fn InvitePage() -> impl IntoView {
             error.set(Some(t_string!(i18n, invite_error_uses).to_string()));
             return;
         }
-        let body = serde_json::json!({
-            "role": r,
-            "building": if r == "lead" { Some(b) } else { None },
-            "uses": n,
-            "expires_in_hours": 72,
-        });
+        let body = MintRequest {
+            role: Role::parse(&r).unwrap_or(Role::Volunteer),
+            building: (r == "lead").then_some(b),
+            uses: Some(n),
+            expires_in_hours: Some(72),
+            approval: false,
+        };
         let token = token.clone();
         busy.set(true);
         error.set(None);
         wasm_bindgen_futures::spawn_local(async move {
-            let result: Result<Minted, ApiError> =
-                api::call("POST", "/api/invites", Some(&token), Some(&body)).await;
+            let result = api::mint_invite(&token, &body).await;
             busy.set(false);
             match result {
                 Ok(m) => link.set(Some(m.link)),

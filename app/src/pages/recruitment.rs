@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use linli_shared::{
+    api::{Application, MintRequest},
     model::{
         Role,
         community::{self, RosterEntry},
@@ -36,24 +37,6 @@ struct Kept {
     link: String,
     /// Milliseconds since 1970.
     expires_at: f64,
-}
-
-#[derive(Deserialize)]
-struct Minted {
-    link: String,
-    invite: MintedInvite,
-}
-
-#[derive(Deserialize)]
-struct MintedInvite {
-    expires_at: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Application {
-    id: String,
-    name: String,
-    created_at: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -163,25 +146,25 @@ pub fn RecruitmentPage() -> impl IntoView {
             if minting.get_untracked() {
                 return;
             }
-            let body = serde_json::json!({
-                "role": "volunteer",
-                "approval": true,
-                "uses": USES,
-                "expires_in_hours": DAYS * 24,
-            });
+            let body = MintRequest {
+                role: Role::Volunteer,
+                building: None,
+                uses: Some(USES),
+                expires_in_hours: Some(DAYS * 24),
+                approval: true,
+            };
             let token = repo.session().token;
             let store = repo.store();
             minting.set(true);
             mint_error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let result: Result<Minted, ApiError> =
-                    api::call("POST", "/api/invites", Some(&token), Some(&body)).await;
+                let result = api::mint_invite(&token, &body).await;
                 minting.set(false);
                 match result {
                     Ok(m) => {
                         let k = Kept {
                             link: m.link,
-                            expires_at: m.invite.expires_at,
+                            expires_at: m.invite.expires_at as f64,
                         };
                         if let Ok(text) = serde_json::to_string(&k) {
                             // Shown even if it cannot be kept for next time.
@@ -310,9 +293,7 @@ fn ApplicationList(repo: Repo) -> impl IntoView {
             let repo = repo.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let session = repo.session();
-                let result: Result<Vec<Application>, ApiError> =
-                    api::call::<(), _>("GET", "/api/applications", Some(&session.token), None)
-                        .await;
+                let result = api::applications(&session.token).await;
                 loading.set(false);
                 match result {
                     Ok(list) => {
@@ -458,12 +439,13 @@ fn ApplicationItem(
             let (repo, id, name) = (repo.clone(), id.clone(), name.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let token = repo.session().token;
-                let path = format!("/api/devices/{id}/approve");
-                let result = api::call::<(), ()>("POST", &path, Some(&token), None).await;
+                let result = api::approve(&token, &id).await;
                 let approved = match &result {
                     Ok(()) => true,
                     // Someone else approved it a moment ago: enrol anyway.
-                    Err(ApiError::Refused { code, .. }) => code == "not_pending",
+                    Err(ApiError::Refused { code, .. }) => {
+                        code == linli_shared::api::code::NOT_PENDING
+                    }
                     Err(_) => false,
                 };
                 if !approved {
@@ -525,8 +507,7 @@ fn ApplicationItem(
             let (repo, id, name) = (repo.clone(), id.clone(), name.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let token = repo.session().token;
-                let path = format!("/api/devices/{id}/revoke");
-                let result = api::call::<(), ()>("POST", &path, Some(&token), None).await;
+                let result = api::revoke(&token, &id).await;
                 busy.set(false);
                 match result {
                     Ok(()) => {
@@ -541,7 +522,7 @@ fn ApplicationItem(
             });
         }
     };
-    let when = clock_time(application.created_at);
+    let when = clock_time(application.created_at as f64);
     view! {
         <li class="application" data-application=application.id.clone()>
             <div class="application-head">

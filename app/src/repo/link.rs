@@ -261,9 +261,7 @@ impl Repo {
         }
         let mut done = Vec::new();
         for p in &pending {
-            let path = format!("/api/documents/{}/scope", p.document);
-            let body = serde_json::json!({ "scope": p.scope });
-            match api::call::<_, serde_json::Value>("PUT", &path, Some(&token), Some(&body)).await {
+            match api::declare_scope(&token, &p.document, p.scope.clone()).await {
                 Ok(_) => done.push(p.clone()),
                 Err(ApiError::Network) => return,
                 Err(ApiError::Refused { status: 401, .. }) => {
@@ -289,7 +287,7 @@ impl Repo {
     /// relay no longer knows it.
     async fn check_membership(&self) -> bool {
         let token = self.session().token;
-        match api::call::<(), serde_json::Value>("GET", "/api/me", Some(&token), None).await {
+        match api::me(&token).await {
             Err(ApiError::Refused { status: 401, .. }) => {
                 self.signals.link.set(Link::Revoked);
                 true
