@@ -1,19 +1,37 @@
-//! Linli's phone app.
+//! Linli's phone app. Layers, top to bottom; a module imports only the
+//! layers below it (no page imports another page, no component a page, and
+//! `repo/` knows no feature):
 //!
-//! - [`app`]: the root component: i18n, router, and the frame every screen shares.
-//! - [`boot`]: what is read before the first screen (store, membership, documents).
-//! - [`pages`]: one file per screen.
-//! - [`components`]: pieces used across screens (sync status, banners, QR codes).
-//! - [`repo`]: the phone's documents: the shared sync engine over IndexedDB and
-//!   a WebSocket to the relay.
-//! - [`store`]: IndexedDB: chunks, snapshots, schema migrations.
-//! - [`session`]: the device's membership (token, role, building).
+//! - [`app`]: the root component: i18n, router, and the frame every screen
+//!   shares. [`boot`]: what happens before the first screen (the store, the
+//!   membership, every document read, the features started).
+//! - [`pages`]: one file per screen, a folder per screen with tabs
+//!   (`me/`, `volunteer/`, `home/`). Pages read documents and call actions.
+//! - [`components`]: pieces used by several screens (sync status, banners,
+//!   QR codes, the shift card, the gates for staff and leads).
+//! - [`features`]: what the app does by itself when documents change (opening
+//!   the volunteer documents a device holds, the introduction of a newly
+//!   joined person, welfare checks' "needs help" becoming ledger needs),
+//!   following the repo's news.
+//! - [`actions`]: every write to documents beyond a single model operation:
+//!   recording at a door, starting a round, a listed document, a building.
+//! - [`documents`]: what screens read, as memos following every change; a
+//!   day's overview; reading ahead on idle staff phones.
+//! - [`text`]: words for people: labels of the model's values, refusals,
+//!   course names, times and days, from the locale files.
+//! - [`context`]: what every screen asks for (the start state, the repo, the
+//!   route's parameters).
+//! - [`enrol`]: joining with an invite or recruitment code.
+//! - [`session`]: the device's membership (token, role, building) and which
+//!   volunteer documents it holds.
+//! - [`repo`]: the sync driver: the shared sync engine over IndexedDB and a
+//!   WebSocket to the relay, with signals the screens follow and news the
+//!   features follow.
+//! - [`store`]: IndexedDB: chunks, snapshots, meta records, migrations.
 //! - [`api`]: the relay's HTTP API, one function per endpoint over
 //!   `linli_shared::api`'s types.
-//! - [`enrol`]: joining with an invite code, for the join and recruitment
-//!   pages alike.
-//! - [`browser`]: the browser facts the UI follows (online state, persistent
-//!   storage, the camera), each read in one place.
+//! - [`browser`]: the browser, each part reached in one place (online state,
+//!   persistent storage, the camera, files, performance marks).
 //! - `i18n`: generated from `locales/*.json` by `leptos_i18n` (zh-CN first, en).
 
 // leptos_i18n 0.6 prefers codegen in build.rs, but its build crate brings ICU's

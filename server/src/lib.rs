@@ -3,8 +3,10 @@
 //! - [`cli`]: the command line (`serve` and the admin commands), with
 //!   `--data` honoured by every subcommand.
 //! - [`admin`]: communities, invites, tokens and devices from the terminal.
-//! - [`storage`]: the storage trait and its SQLite backend (chunks and
-//!   snapshots of documents, communities, devices, invites, the registry).
+//! - [`storage`]: the storage trait and its backends, SQLite (the embedded
+//!   default) and PostgreSQL (several relays on one database): chunks and
+//!   snapshots of documents, communities, devices, invites, the registry,
+//!   and the notices relays send one another.
 //! - [`hub`]: the thread that drives the sync engine, stores, then sends;
 //!   supervised, with a heartbeat.
 //! - [`quota`]: what one device, community or client address may ask of the

@@ -18,6 +18,10 @@
 //! `input[name=post-insurance]`, `input[name=post-agreement]`,
 //! `select[name=post-building]`, `[data-action=save-post]`,
 //! `[data-action=archive-post]`, errors `[data-error=<field>]`.
+//!
+//! Long because one form does both creating and editing a post: its fields,
+//! each field's check with its message, and keeping what another phone changed
+//! meanwhile are one idea and read best together.
 
 use std::collections::BTreeSet;
 

@@ -18,6 +18,10 @@
 //! The repo knows no feature: it publishes its [`News`] and the features
 //! that follow documents (see `crate::features`) subscribe where the app
 //! starts.
+//!
+//! Long because the sync driver's effect loop, its signals and its writes share
+//! one borrow of the engine; the link, the tabs, the sync book, parsing and
+//! export are already their own files.
 
 pub mod export;
 pub mod link;

@@ -4,6 +4,10 @@
 //! hears of it; numbered migrations — and one more: every commit that
 //! changes what relays hold in memory sends a [`Notice`] (`NOTIFY`), which
 //! PostgreSQL delivers to the other relays only once the commit is done.
+//!
+//! Long because it implements the whole storage trait for one backend, plus the
+//! notices several relays send one another through the database; the shared
+//! storage suite tests it.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;

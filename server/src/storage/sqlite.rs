@@ -1,5 +1,9 @@
 //! The SQLite backend: one file in WAL mode under `--data`, `synchronous =
 //! FULL` so a committed batch survives power loss, numbered migrations.
+//!
+//! Long because it implements the whole storage trait for one backend (every
+//! method is a few SQL statements); its host tests are the last 100 lines and
+//! the shared storage suite runs against it too.
 
 use std::{
     path::{Path, PathBuf},

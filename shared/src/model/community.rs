@@ -3,6 +3,9 @@
 //! Buildings carry their zone history (the current zone is derived, so two
 //! staff setting zones offline both stay on record); posts, courses and the
 //! roster are plain records keyed by id; announcements are appended.
+//!
+//! Long because its host tests live beside it (the document and its operations
+//! are about 550 lines).
 
 use std::collections::BTreeMap;
 

@@ -115,9 +115,28 @@ mod tests {
             building: None,
             archived,
         };
-        let open = community::add_post(&mut d, &staff, 3, &post("北门", vec![general.clone(), own.clone()], false)).unwrap();
-        let closed = community::add_post(&mut d, &staff, 4, &post("旧岗", vec![general.clone()], false)).unwrap();
-        community::edit_post(&mut d, &staff, 5, &closed, &post("旧岗", vec![general.clone()], true)).unwrap();
+        let open = community::add_post(
+            &mut d,
+            &staff,
+            3,
+            &post("北门", vec![general.clone(), own.clone()], false),
+        )
+        .unwrap();
+        let closed = community::add_post(
+            &mut d,
+            &staff,
+            4,
+            &post("旧岗", vec![general.clone()], false),
+        )
+        .unwrap();
+        community::edit_post(
+            &mut d,
+            &staff,
+            5,
+            &closed,
+            &post("旧岗", vec![general.clone()], true),
+        )
+        .unwrap();
         let _ = (c, open);
         (community::read(&d).unwrap(), own)
     }
@@ -155,6 +174,10 @@ mod tests {
             .into_iter()
             .map(|(_, title)| title)
             .collect();
-        assert_eq!(opens, vec!["北门".to_owned()], "the archived post is left out");
+        assert_eq!(
+            opens,
+            vec!["北门".to_owned()],
+            "the archived post is left out"
+        );
     }
 }

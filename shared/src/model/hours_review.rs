@@ -71,8 +71,7 @@ pub fn by_day(rows: &[ServiceRow], team: &[Volunteer]) -> Vec<(Day, Vec<Voluntee
 /// Totals per volunteer over the range: (name, minutes, confirmed minutes,
 /// days served).
 pub fn totals(rows: &[ServiceRow]) -> Vec<(String, i64, i64, usize)> {
-    let mut per: BTreeMap<(String, String), (i64, i64, BTreeSet<Day>)> =
-        BTreeMap::new();
+    let mut per: BTreeMap<(String, String), (i64, i64, BTreeSet<Day>)> = BTreeMap::new();
     for r in rows {
         let e = per
             .entry((r.name.clone(), r.volunteer.clone()))

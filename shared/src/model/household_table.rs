@@ -8,6 +8,9 @@
 //! The first three are required. Headers may also be English, in any order;
 //! other columns are ignored. Problems are data ([`ImportProblems`],
 //! [`Problem`]); the app words them in the screen's language.
+//!
+//! Long because its host tests live beside it (the import and export rules are
+//! about 400 lines).
 
 use std::{cmp::Ordering, collections::BTreeMap};
 

@@ -282,12 +282,28 @@ mod tests {
         let v = |id: &str| Actor::seeded(id, "p", Role::Volunteer, 93);
         let now = 10 * HOUR;
         let mut a = vol("a", Some((north.as_str(), 8 * HOUR, 12 * HOUR)));
-        volunteer::attend(&mut a, &v("a"), 8 * HOUR, AttendanceAction::CheckIn, "s1", true, 480)
-            .unwrap();
+        volunteer::attend(
+            &mut a,
+            &v("a"),
+            8 * HOUR,
+            AttendanceAction::CheckIn,
+            "s1",
+            true,
+            480,
+        )
+        .unwrap();
         let b = vol("b", Some((east.as_str(), 9 * HOUR, 11 * HOUR)));
         let mut t = vol("t", None);
-        volunteer::attend(&mut t, &v("t"), 7 * HOUR, AttendanceAction::CheckIn, "", true, 480)
-            .unwrap();
+        volunteer::attend(
+            &mut t,
+            &v("t"),
+            7 * HOUR,
+            AttendanceAction::CheckIn,
+            "",
+            true,
+            480,
+        )
+        .unwrap();
         let gone = vol("g", Some(("removed-post", 9 * HOUR, 11 * HOUR)));
         let team: Vec<Volunteer> = [a, b, t, gone]
             .iter()
@@ -296,10 +312,17 @@ mod tests {
         let groups = by_post(&team, &c, now);
         let titles: Vec<Option<&str>> = groups.iter().map(|g| g.title.as_deref()).collect();
         assert_eq!(titles, vec![None, Some("东门"), Some("北门"), None]);
-        assert_eq!(groups[0].post.as_deref(), Some("removed-post"), "a post not here yet");
+        assert_eq!(
+            groups[0].post.as_deref(),
+            Some("removed-post"),
+            "a post not here yet"
+        );
         assert_eq!(groups[1].expected[0].volunteer, "b");
         assert_eq!(groups[2].on_duty[0].volunteer, "a");
-        assert_eq!(groups[2].on_duty[0].shift.as_ref().map(|s| s.1), Some(8 * HOUR));
+        assert_eq!(
+            groups[2].on_duty[0].shift.as_ref().map(|s| s.1),
+            Some(8 * HOUR)
+        );
         assert_eq!(groups[3].post, None, "service without a shift comes last");
         assert_eq!(groups[3].on_duty[0].name, "t");
     }

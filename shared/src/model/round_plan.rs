@@ -244,7 +244,12 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            vec![("电梯厅", 3), ("楼梯间", 2), ("垃圾投放点", 4), ("单元门", 2)]
+            vec![
+                ("电梯厅", 3),
+                ("楼梯间", 2),
+                ("垃圾投放点", 4),
+                ("单元门", 2)
+            ]
         );
         assert_eq!(parse_points("北门 ×99", 1)[0].times_per_day, 12, "capped");
         assert_eq!(floor_of("502"), 5);
@@ -281,7 +286,13 @@ mod tests {
         )
         .unwrap();
         let food = ledger::add_need(
-            &mut d, &lead, 3, &first, NeedKind::Food, "", Urgency::Routine,
+            &mut d,
+            &lead,
+            3,
+            &first,
+            NeedKind::Food,
+            "",
+            Urgency::Routine,
         )
         .unwrap();
         let _ = alone;
@@ -302,7 +313,10 @@ mod tests {
         };
         let stops = stops(&w, Some(&l), |k| format!("<{}>", k.as_str()));
         assert_eq!(labels(&stops), vec!["1单元 502", "2单元 1201"]);
-        assert_eq!(stops[0].items, vec![format!("<{}>", NeedKind::Food.as_str())]);
+        assert_eq!(
+            stops[0].items,
+            vec![format!("<{}>", NeedKind::Food.as_str())]
+        );
         assert_eq!(stops[1].items, vec!["降压药"]);
         assert_eq!(stops[1].floor, 12);
     }
@@ -353,7 +367,10 @@ mod tests {
             times: 2,
             ..Default::default()
         };
-        assert_eq!(stops(&disinfection, None, |_| String::new())[0].times_per_day, 2);
+        assert_eq!(
+            stops(&disinfection, None, |_| String::new())[0].times_per_day,
+            2
+        );
         let shift = Wanted {
             kind: Some(RoundKind::CheckpointShift),
             typed: "北门",

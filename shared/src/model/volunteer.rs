@@ -1,5 +1,8 @@
 //! A volunteer's own document: profile, training, shifts and attendance.
 //! Only the volunteer and staff receive it (it holds a phone number).
+//!
+//! Long because its host tests live beside it (the operations are about 470
+//! lines).
 
 use std::collections::BTreeMap;
 

@@ -9,6 +9,11 @@
 //! [`Effect::SaveChunk`] before the replies it causes, so a caller that runs
 //! the effects in order (saving before sending) never tells a peer it has
 //! something that is not yet on disk.
+//!
+//! Long because the engine is one state machine (connections, documents, the
+//! sync state of each pair, retries, ephemeral messages, scopes): splitting it
+//! would spread one set of invariants over several files. Its tests are in
+//! `shared/tests/`.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,6 +2,10 @@
 //! string keys, written the way `@automerge/automerge-repo` writes them
 //! (cbor-x, no records, byte strings untagged) and read tolerantly (any key
 //! order, unknown keys skipped), since other clients add fields over time.
+//!
+//! Long because its host tests live beside it (the wire format is about 580
+//! lines: every message of automerge-repo's protocol, read and written by hand
+//! so bytes are checked before anything parses them).
 
 use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};

@@ -5,6 +5,10 @@
 //! Reading needs only a zip directory, inflate (flate2, which automerge
 //! already brings) and a small XML tokenizer, written here rather than
 //! pulled in: every dependency is bytes in the phone's download.
+//!
+//! Long because reading and writing .xlsx by hand (a zip of a few XML parts, no
+//! dependency) is one idea; its host tests, with workbooks from other writers,
+//! are the last 220 lines.
 
 use std::{fmt::Write as _, io::Read as _};
 
