@@ -12,6 +12,7 @@ use crate::{
     documents,
     i18n::*,
     repo::{Link, tabs},
+    text::labels,
 };
 
 #[component]
@@ -117,9 +118,11 @@ pub fn DevicePage() -> impl IntoView {
                         tabs::membership_changed();
                         let _ = window().location().replace("/");
                     }
-                    Err(e) => {
-                        leave_error.set(Some(format!("{} ({e})", t_string!(i18n, leave_failed))))
-                    }
+                    Err(_) => leave_error.set(Some(labels::with_detail(
+                        t_string!(i18n, leave_failed),
+                        t_string!(i18n, storage_unavailable),
+                        labels::english_untracked(),
+                    ))),
                 }
             });
         }

@@ -71,12 +71,9 @@ pub fn JoinPage() -> impl IntoView {
                     Ok(_) => {
                         let _ = window().location().replace("/");
                     }
-                    Err(EnrolError::Store(e)) => {
+                    Err(EnrolError::Store(_)) => {
                         busy.set(false);
-                        error.set(Some(format!(
-                            "{} ({e})",
-                            t_string!(i18n, storage_unavailable)
-                        )));
+                        error.set(Some(t_string!(i18n, storage_unavailable).to_string()));
                     }
                     Err(EnrolError::Api(e)) => {
                         busy.set(false);

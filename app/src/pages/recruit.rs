@@ -17,6 +17,7 @@ use linli_shared::{
 };
 
 use crate::{
+    actions,
     api::{self, ApiError},
     components::{ProfileDraft, ProfileFields, RecruitPending},
     context::Boot,
@@ -25,6 +26,7 @@ use crate::{
     i18n::*,
     repo::Repo,
     store::Store,
+    text::labels,
 };
 
 /// What the phone learned about the code before the form is sent.
@@ -133,11 +135,11 @@ fn RecruitForm(
         // The model's own check, before the code is spent on it.
         let probe = Actor::new("check", "check", Role::Volunteer);
         if let Err(e) = volunteer::create(&probe, 0, "check", &reg) {
-            error.set(Some(FormError::Model(e.to_string())));
+            error.set(Some(FormError::Model(actions::said(&e))));
             return;
         }
         let Some(store) = store.clone() else {
-            error.set(Some(FormError::Store(String::new())));
+            error.set(Some(FormError::Store));
             return;
         };
         let code = code.clone();
@@ -155,12 +157,13 @@ fn RecruitForm(
                     error.set(Some(FormError::Api(e.code().to_owned())));
                 }
                 Err(Failure::Store(e)) => {
+                    leptos::logging::warn!("registration not kept: {e}");
                     busy.set(false);
-                    error.set(Some(FormError::Store(e.to_string())));
+                    error.set(Some(FormError::Store));
                 }
                 Err(Failure::Model(e)) => {
                     busy.set(false);
-                    error.set(Some(FormError::Model(e.to_string())));
+                    error.set(Some(FormError::Model(actions::said(&e))));
                 }
             }
         });
@@ -204,8 +207,8 @@ fn RecruitForm(
                 {move || error.get().map(|e| {
                     let text = move || match &e {
                         FormError::Api(code) => invite_message(i18n, code),
-                        FormError::Store(detail) => format!("{} ({detail})", t_string!(i18n, storage_unavailable)),
-                        FormError::Model(detail) => format!("{} ({detail})", t_string!(i18n, recruit_error_form)),
+                        FormError::Store => t_string!(i18n, storage_unavailable).to_string(),
+                        FormError::Model(why) => labels::with_detail(t_string!(i18n, recruit_error_form), why, labels::english()),
                     };
                     view! { <p class="error" role="alert" data-error="form">{text}</p> }
                 })}
@@ -219,7 +222,9 @@ fn RecruitForm(
 enum FormError {
     /// The relay's refusal code, or `network`.
     Api(String),
-    Store(String),
+    /// This phone's storage refused (private mode, disk full).
+    Store,
+    /// The model refused the registration, as a sentence for the screen.
     Model(String),
 }
 

@@ -18,6 +18,7 @@ use linli_shared::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    actions,
     api::{self, ApiError},
     components::ProfileFacts,
     components::{qr_code::QrCode, time::clock_time},
@@ -25,6 +26,7 @@ use crate::{
     documents,
     i18n::*,
     repo::Repo,
+    text::labels,
 };
 
 /// The meta record keeping the last recruitment link minted on this phone.
@@ -481,9 +483,10 @@ fn ApplicationItem(
                         )));
                         on_decided.run(id);
                     }
-                    Err(e) => error.set(Some(format!(
-                        "{} ({e})",
-                        t_string!(i18n, recruit_enrol_failed)
+                    Err(e) => error.set(Some(labels::with_detail(
+                        t_string!(i18n, recruit_enrol_failed),
+                        &actions::said(&e),
+                        labels::english_untracked(),
                     ))),
                 }
             });
