@@ -31,7 +31,8 @@ pub fn shown_title(id: &str, course: &Course, en: bool) -> String {
     }
 }
 
-/// A course state's stable code.
+/// A course state's stable code (`not_started`, `awaiting`, `passed`,
+/// `failed`; the volunteer record writes it with a hyphen, `not-started`).
 pub fn state_code(s: TrainingState) -> &'static str {
     match s {
         TrainingState::NotStarted => "not_started",

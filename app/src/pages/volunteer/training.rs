@@ -114,7 +114,7 @@ pub(super) fn Training(
                                     }
                                 });
                                 view! {
-                                    <li class="vol-course" data-course=course.clone() data-course-title=title.clone() data-state=state_code(state)>
+                                    <li class="vol-course" data-course=course.clone() data-course-title=title.clone() data-state=state_code(state).replace('_', "-")>
                                         <div class="vol-course-head">
                                             <span class="title">{title.clone()}</span>
                                             <span class=badge>{labels::training_state(state, en)}</span>
