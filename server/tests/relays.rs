@@ -89,12 +89,13 @@ async fn phones_on_two_relays_converge_and_one_relay_dying_loses_nothing() {
     }
 
     // One change on B reaches A's phones (the time is measured in the
-    // benchmark, not asserted here).
+    // benchmark, not asserted here: the bound only says "it arrives", with
+    // room for a loaded CI machine running other relays' tests beside it).
     phones[3].record(round, "door 301 delivered on B").await;
     let started = Instant::now();
     assert!(
         phones[0]
-            .pump_until(Duration::from_secs(10), |p| p
+            .pump_until(Duration::from_secs(30), |p| p
                 .events(&round)
                 .iter()
                 .any(|e| e == "door 301 delivered on B"))
