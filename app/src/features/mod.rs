@@ -6,9 +6,12 @@
 //! - [`holdings`]: opening the volunteer documents this device holds, and
 //!   starting a volunteer's own.
 //! - [`introduce`]: putting a newly joined person on the roster.
+//! - [`delivered_needs`]: a delivery's records closing, reopening or
+//!   flagging the ledger's needs it carried.
 //! - [`welfare_needs`]: a welfare check's "needs help" becoming an urgent need
 //!   in the building's ledger.
 
+pub mod delivered_needs;
 pub mod holdings;
 pub mod introduce;
 pub mod welfare_needs;
@@ -22,8 +25,12 @@ pub fn start(repo: &Repo, introduce: bool) {
     holdings::open(repo);
     introduction.try_now(repo);
     welfare_needs::sweep(repo);
+    delivered_needs::sweep(repo);
     repo.subscribe(move |repo, news| match news {
-        News::Changed(document) => welfare_needs::convert(repo, document),
+        News::Changed(document) => {
+            welfare_needs::convert(repo, document);
+            delivered_needs::follow(repo, document);
+        }
         News::Membership => {
             holdings::open(repo);
             introduction.try_now(repo);

@@ -7,12 +7,12 @@ use leptos_router::hooks::use_params_map;
 use linli_shared::model::{
     catalogue::{NeedKind, SpecialGroup, Urgency},
     ledger::{self, HouseholdEdit},
-    need_status::{NeedAction, NeedStatus},
+    need_status::{self, NeedAction, NeedEvent, NeedStatus},
 };
 
 use crate::{
     actions,
-    components::{HouseholdFields, HouseholdForm},
+    components::{HouseholdFields, HouseholdForm, NeedHistory},
     context::use_repo,
     documents,
     i18n::*,
@@ -176,7 +176,14 @@ pub fn HouseholdPage() -> impl IntoView {
                 .needs
                 .iter()
                 .filter(|(_, n)| n.household == hid)
-                .map(|(id, n)| (id.clone(), n.clone(), l.need_status(id)))
+                .map(|(id, n)| {
+                    let state = l.need_state(id);
+                    let history: Vec<NeedEvent> = need_status::history(&l.need_events, id)
+                        .into_iter()
+                        .cloned()
+                        .collect();
+                    (id.clone(), n.clone(), state.status, state.flagged, history)
+                })
                 .collect();
             v.sort_by_key(|a| {
                 (
@@ -244,18 +251,26 @@ pub fn HouseholdPage() -> impl IntoView {
             <ul class="list needs">
                 {move || {
                     let en = labels::english();
-                    needs.get().into_iter().map(|(id, n, status)| {
+                    needs.get().into_iter().map(|(id, n, status, flagged, history)| {
+                        let is_flagged = flagged.is_some().to_string();
                         let (a1, a2, a3) = (need_action.clone(), need_action.clone(), need_action.clone());
                         let (i1, i2, i3) = (id.clone(), id.clone(), id.clone());
                         let code = match status { NeedStatus::Open => "open", NeedStatus::Planned => "planned", NeedStatus::Done => "done" };
                         view! {
-                            <li class="need" data-need=id.clone() data-status=code data-urgency=n.urgency.as_str()>
+                            <li class="need" data-need=id.clone() data-status=code data-urgency=n.urgency.as_str() data-flagged=is_flagged>
                                 <div class="stop-head">
                                     <span class="stop-label">{labels::need_kind(n.kind, en)}</span>
                                     <span class=format!("badge badge-{}", n.urgency.as_str())>{labels::urgency(n.urgency, en)}</span>
                                 </div>
                                 {(!n.detail.is_empty()).then(|| view! { <p>{n.detail.clone()}</p> })}
                                 <p class="muted">{labels::need_status(status, en)}</p>
+                                {flagged.map(|note| view! {
+                                    <p class="notice" data-flag="problem">
+                                        <span class="badge badge-urgent">{t!(i18n, need_flagged)}</span>
+                                        {(!note.is_empty()).then(|| view! { " " {labels::quoted(&note, en)} })}
+                                    </p>
+                                })}
+                                <NeedHistory events=history community=community />
                                 <div class="stop-actions">
                                     {(status == NeedStatus::Open).then(|| view! {
                                         <button class="button" type="button" data-action="need-planned" on:click=move |_| a1(i1.clone(), NeedAction::Planned)>{t!(i18n, need_mark_planned)}</button>

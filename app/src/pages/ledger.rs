@@ -189,7 +189,14 @@ pub fn LedgerPage() -> impl IntoView {
                         .into_iter()
                         .map(|(id, n)| {
                             let door = l.door_of(&n.household);
-                            (id.clone(), n.clone(), door, l.need_status(id))
+                            let state = l.need_state(id);
+                            (
+                                id.clone(),
+                                n.clone(),
+                                door,
+                                state.status,
+                                state.flagged.is_some(),
+                            )
                         })
                         .collect::<Vec<_>>()
                 })
@@ -203,21 +210,24 @@ pub fn LedgerPage() -> impl IntoView {
             <ul class="list needs">
                 {rows
                     .into_iter()
-                    .map(|(id, n, door, status)| {
+                    .map(|(id, n, door, status, flagged)| {
                         let urgency = n.urgency.as_str();
                         view! {
                             <li class="need" data-need=id data-urgency=urgency data-status=match status {
                                 NeedStatus::Open => "open",
                                 NeedStatus::Planned => "planned",
                                 NeedStatus::Done => "done",
-                            }>
+                            } data-flagged=flagged.to_string()>
                                 <a class="list-item" href=format!("{base}/{}", n.household)>
                                     <span class="title">
                                         <span class=format!("badge badge-{urgency}")>{labels::urgency(n.urgency, en)}</span>
                                         " " {door} " · " {labels::need_kind(n.kind, en)}
                                     </span>
                                     {(!n.detail.is_empty()).then(|| view! { <span class="meta">{n.detail.clone()}</span> })}
-                                    <span class="meta">{labels::need_status(status, en)}</span>
+                                    <span class="meta">
+                                        {labels::need_status(status, en)}
+                                        {flagged.then(|| view! { " · " <span class="flag">{t!(i18n, need_flagged)}</span> })}
+                                    </span>
                                 </a>
                             </li>
                         }
@@ -256,7 +266,7 @@ pub fn LedgerPage() -> impl IntoView {
             </div>
             {households}
         </section>
-        <AddHousehold ledger_id=ledger_id />
+        <AddHousehold ledger_id=ledger_id building=building.clone() />
         <LedgerImport ledger_id=ledger_id building=building.clone() />
     }
     .into_any()
@@ -264,12 +274,17 @@ pub fn LedgerPage() -> impl IntoView {
 
 /// The form to add one household.
 #[component]
-fn AddHousehold(ledger_id: Memo<Option<linli_shared::vocabulary::DocumentId>>) -> impl IntoView {
+fn AddHousehold(
+    ledger_id: Memo<Option<linli_shared::vocabulary::DocumentId>>,
+    building: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     let repo = use_repo().expect("joined");
     let form = HouseholdForm::new();
     let error = RwSignal::new(None::<String>);
     let added = RwSignal::new(None::<String>);
+    // The household already at the door typed: (id, door).
+    let already = RwSignal::new(None::<(String, String)>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         added.set(None);
@@ -289,6 +304,22 @@ fn AddHousehold(ledger_id: Memo<Option<linli_shared::vocabulary::DocumentId>>) -
             groups: form.groups.get_untracked(),
             notes: form.notes.get_untracked(),
         };
+        // One household, once: a door already in the ledger is offered
+        // instead of a second household.
+        let existing = repo
+            .read(&id, |d| {
+                ledger::read(d).ok().and_then(|l| {
+                    l.household_at(&draft.unit, &draft.room)
+                        .map(|(hid, h)| (hid.clone(), h.door()))
+                })
+            })
+            .flatten();
+        if let Some(found) = existing {
+            error.set(None);
+            already.set(Some(found));
+            return;
+        }
+        already.set(None);
         let at = documents::now();
         match actions::apply(&repo, &id, |d, actor| {
             ledger::add_household(d, actor, at, &draft)
@@ -315,6 +346,14 @@ fn AddHousehold(ledger_id: Memo<Option<linli_shared::vocabulary::DocumentId>>) -
                         {t!(i18n, household_add)}
                     </button>
                     {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    {move || already.get().map(|(hid, door)| {
+                        let said = crate::text::fill(t_string!(i18n, household_already), &[("door", door.clone())]);
+                        view! {
+                        <p class="error" role="alert" data-already=door>
+                            {said}
+                            " " <a href=format!("/ledger/{building}/{hid}") data-action="open-existing">{t!(i18n, household_open_existing)}</a>
+                        </p>
+                    }})}
                     {move || added.get().map(|d| view! { <p class="notice" role="status">{crate::text::fill(t_string!(i18n, household_added), &[("door", d)])}</p> })}
                 </form>
             </details>

@@ -8,7 +8,7 @@
 use linli_shared::model::{
     catalogue::{NeedKind, ServiceCategory, Skill, SpecialGroup, Urgency, VolunteerSource, Zone},
     civil::Day,
-    need_status::NeedStatus,
+    need_status::{NeedAction, NeedStatus},
     round::{Outcome, RoundKind},
     training_status::TrainingState,
     volunteer::FeedbackKind,
@@ -290,4 +290,18 @@ pub fn wants_note(o: Outcome) -> bool {
 /// A signal-free helper for memos and closures that only need the flag once.
 pub fn english_untracked() -> bool {
     use_i18n().get_locale_untracked() == Locale::en
+}
+
+/// A line of a need's history: what happened to it.
+pub fn need_action(a: NeedAction, en: bool) -> &'static str {
+    let l = locale(en);
+    match a {
+        NeedAction::Planned => td_string!(l, words.need_action.planned),
+        NeedAction::Done => td_string!(l, words.need_action.done),
+        NeedAction::Reopened => td_string!(l, words.need_action.reopened),
+        NeedAction::Delivered => td_string!(l, words.need_action.delivered),
+        NeedAction::Refused => td_string!(l, words.need_action.refused),
+        NeedAction::Problem => td_string!(l, words.need_action.problem),
+        NeedAction::Withdrawn => td_string!(l, words.need_action.withdrawn),
+    }
 }

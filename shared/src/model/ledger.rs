@@ -386,6 +386,7 @@ pub fn set_need_status(
         need: need.to_owned(),
         action,
         round: round.to_owned(),
+        source: String::new(),
         note: note.trim().to_owned(),
         by: actor.person.clone(),
         device: actor.device.clone(),
@@ -394,6 +395,34 @@ pub fn set_need_status(
     doc::append_event(d, "need_events", &e)?;
     doc::commit(d, at, "need status");
     Ok(id)
+}
+
+/// Writes what a delivery round's records say of the needs it carries
+/// (from [`delivered_needs::missing`](crate::model::delivered_needs::missing)),
+/// in one change. The events keep the volunteer who recorded them; the
+/// writer is the lead or staff phone that holds both documents. Events the
+/// ledger already holds, or for needs it does not, are skipped.
+pub fn carry_over(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    events: &[NeedEvent],
+) -> Result<usize, ModelError> {
+    leads_and_staff(actor)?;
+    let ledger = read(d)?;
+    let mut written = 0;
+    for e in events {
+        let known = ledger.need_events.iter().any(|x| x.id == e.id);
+        if known || !ledger.needs.contains_key(&e.need) {
+            continue;
+        }
+        doc::append_event(d, "need_events", e)?;
+        written += 1;
+    }
+    if written > 0 {
+        doc::commit(d, at, "delivery outcomes");
+    }
+    Ok(written)
 }
 
 impl Ledger {
@@ -412,6 +441,17 @@ impl Ledger {
         v
     }
 
+    /// The active household at this unit and room (trimmed, ignoring
+    /// case), as the import matches doors: one household, once.
+    pub fn household_at(&self, unit: &str, room: &str) -> Option<(&String, &Household)> {
+        let key = |s: &str| s.trim().to_lowercase();
+        let (unit, room) = (key(unit), key(room));
+        self.households
+            .iter()
+            .filter(|(id, _)| !self.is_archived(id))
+            .find(|(_, h)| key(&h.unit) == unit && key(&h.room) == room)
+    }
+
     /// A household's door label (empty for an unknown household).
     pub fn door_of(&self, household: &str) -> String {
         self.households
@@ -422,6 +462,11 @@ impl Ledger {
 
     pub fn need_status(&self, need: &str) -> NeedStatus {
         need_status::status(&self.need_events, need)
+    }
+
+    /// A need's status, flag and closing time ([`need_status::state`]).
+    pub fn need_state(&self, need: &str) -> need_status::NeedState {
+        need_status::state(&self.need_events, need)
     }
 
     /// Needs not done yet, most urgent first, then oldest.

@@ -25,7 +25,8 @@
 //! only: the ledger's and the volunteer's events are defined in the rule that
 //! folds them (the document stores them, and still names them), and
 //! [`stop_status`] reads a whole round and gives it `Round::status` and
-//! `Round::summary`. Rules over several documents: [`on_duty`] (who is on
+//! `Round::summary`. Rules over several documents: [`delivered_needs`] (what a
+//! delivery's records say of the needs it carries), [`on_duty`] (who is on
 //! duty now, and where), [`staffing`] (each post's gap on a day) and
 //! [`field_work`] (overdue points, testing coverage, the need a welfare
 //! check turns into).
@@ -58,6 +59,7 @@ pub mod community;
 pub mod courses;
 pub mod daily_summary;
 pub mod dashboard;
+pub mod delivered_needs;
 pub mod directory;
 pub mod doc;
 pub mod error;

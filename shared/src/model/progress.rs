@@ -13,7 +13,6 @@ use crate::model::{
     civil::{Day, Millis},
     community::Community,
     ledger::Ledger,
-    need_status::{NeedAction, NeedStatus},
     round::{Round, RoundKind},
     stop_status::{self, StopState},
 };
@@ -134,14 +133,10 @@ pub fn open_needs(ledger: &Ledger, since: Millis) -> OpenNeeds {
     o.done_since = ledger
         .needs
         .keys()
-        .filter(|id| ledger.need_status(id) == NeedStatus::Done)
         .filter(|id| {
             ledger
-                .need_events
-                .iter()
-                .filter(|e| &e.need == *id && e.action == NeedAction::Done)
-                .map(|e| e.at)
-                .max()
+                .need_state(id)
+                .closed_at
                 .is_some_and(|at| at >= since)
         })
         .count();
@@ -192,6 +187,7 @@ mod tests {
         Actor, Role,
         catalogue::{NeedKind, SpecialGroup},
         ledger::{self, HouseholdDraft},
+        need_status::NeedAction,
         round::{self, Details, Outcome, StopPlan},
     };
 
