@@ -85,8 +85,9 @@ fn require_community(storage: &dyn Storage, id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The community exists, and a lead has a building: the checks an invite
-/// and a token share. Returns the building, trimmed.
+/// The community exists, and a lead has a building the community knows:
+/// the checks an invite and a token share. Returns the building's id (the
+/// name or number given is looked up, see [`crate::buildings::resolve`]).
 fn check_membership(
     storage: &dyn Storage,
     community: &str,
@@ -94,10 +95,15 @@ fn check_membership(
     building: Option<String>,
 ) -> anyhow::Result<Option<String>> {
     require_community(storage, community)?;
-    invite_fields(role, building).map_err(|e| match e {
-        AppError::LeadNeedsBuilding => anyhow::anyhow!("a lead needs --building"),
+    let building = invite_fields(role, building).map_err(|e| match e {
+        AppError::LeadNeedsBuilding => anyhow::anyhow!(
+            "a lead needs --building (its name, e.g. 3号楼, or its id: see `building list --community {community}`)"
+        ),
         other => anyhow::anyhow!("{}", other.code()),
-    })
+    })?;
+    building
+        .map(|b| crate::buildings::resolve(storage, community, &b))
+        .transpose()
 }
 
 pub struct InviteOptions<'a> {
@@ -171,6 +177,20 @@ pub fn create_token(
     name: &str,
 ) -> anyhow::Result<String> {
     let building = check_membership(storage, community, role, building)?;
+    create_token_as_given(storage, community, role, building, name)
+}
+
+/// [`create_token`] with the building taken as given (an id), not looked up
+/// in the community's document: for tests and tools that lay out their own
+/// documents and scopes.
+pub fn create_token_as_given(
+    storage: &dyn Storage,
+    community: &str,
+    role: Role,
+    building: Option<String>,
+    name: &str,
+) -> anyhow::Result<String> {
+    require_community(storage, community)?;
     let token = secret::new_token();
     let device = storage.create_device(
         &NewDevice {

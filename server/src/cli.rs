@@ -37,6 +37,9 @@ pub enum Command {
     /// Communities (one per neighbourhood committee).
     #[command(subcommand)]
     Community(CommunityCommand),
+    /// A community's buildings (each with its household ledger).
+    #[command(subcommand)]
+    Building(BuildingCommand),
     /// Invites: join links (and QR codes) that new phones exchange for a token.
     #[command(subcommand)]
     Invite(InviteCommand),
@@ -67,7 +70,9 @@ pub struct Membership {
     pub community: String,
     #[arg(long, value_parser = parse_role)]
     pub role: Role,
-    /// The building (required for a lead).
+    /// The building (required for a lead): its name as staff typed it
+    /// (3号楼), its number when one building has it (3), or its id; see
+    /// `building list`.
     #[arg(long)]
     pub building: Option<String>,
 }
@@ -76,6 +81,24 @@ pub struct Membership {
 pub enum CommunityCommand {
     /// Prints the new community's id.
     Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BuildingCommand {
+    /// One line per building: id and name (tab-separated).
+    List {
+        #[arg(long)]
+        community: String,
+    },
+    /// Adds a building and starts its household ledger; prints its id. Run
+    /// it while the relay is stopped, or restart the relay afterwards (or
+    /// add buildings in the app, which phones receive at once).
+    Add {
+        #[arg(long)]
+        community: String,
         #[arg(long)]
         name: String,
     },

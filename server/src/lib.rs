@@ -3,6 +3,8 @@
 //! - [`cli`]: the command line (`serve` and the admin commands), with
 //!   `--data` honoured by every subcommand.
 //! - [`admin`]: communities, invites, tokens and devices from the terminal.
+//! - [`buildings`]: a community's buildings from the terminal (list, add
+//!   with its ledger, find the one an invite names).
 //! - [`storage`]: the storage trait and its backends, SQLite (the embedded
 //!   default) and PostgreSQL (several relays on one database): chunks and
 //!   snapshots of documents, communities, devices, invites, the registry,
@@ -29,6 +31,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod buildings;
 pub mod cli;
 pub mod error;
 pub mod health;

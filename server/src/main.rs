@@ -1,8 +1,11 @@
 use anyhow::Context;
 use clap::Parser;
 use linli_server::{
-    admin,
-    cli::{Cli, Command, CommunityCommand, DeviceCommand, InviteCommand, Membership, TokenCommand},
+    admin, buildings,
+    cli::{
+        BuildingCommand, Cli, Command, CommunityCommand, DeviceCommand, InviteCommand, Membership,
+        TokenCommand,
+    },
     serve,
     storage::Database,
 };
@@ -24,6 +27,12 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Community(CommunityCommand::Create { name }) => {
             println!("{}", admin::create_community(open()?.as_ref(), &name)?);
+        }
+        Command::Building(BuildingCommand::List { community }) => {
+            print!("{}", buildings::list(open()?.as_ref(), &community)?);
+        }
+        Command::Building(BuildingCommand::Add { community, name }) => {
+            println!("{}", buildings::add(open()?.as_ref(), &community, &name)?);
         }
         Command::Invite(InviteCommand::Create {
             member:

@@ -87,7 +87,7 @@ impl TestRelay {
     }
 
     pub fn member_of(&self, community: &str, role: Role, building: Option<&str>) -> Member {
-        let token = admin::create_token(
+        let token = admin::create_token_as_given(
             self.storage.as_ref(),
             community,
             role,
