@@ -21,7 +21,7 @@ fn drafts_of(
     bytes: &[u8],
 ) -> Result<Vec<(usize, HouseholdDraft)>, household_table::ImportProblems> {
     let is_zip = bytes.starts_with(b"PK");
-    if !is_zip && std::str::from_utf8(bytes).is_err() {
+    if !is_zip && table::could_be_text(bytes) && std::str::from_utf8(bytes).is_err() {
         let text = web_sys::TextDecoder::new_with_label("gb18030")
             .and_then(|d| d.decode_with_u8_array(bytes))
             .ok();
@@ -112,6 +112,7 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
             };
         }
     };
+    let chosen_repo = repo.clone();
     let chosen = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -121,12 +122,24 @@ pub fn LedgerImport(ledger_id: Memo<Option<DocumentId>>, building: String) -> im
         };
         let en = labels::english_untracked();
         let unreadable = t_string!(i18n, import_unreadable).to_string();
+        let repo = chosen_repo.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let Some((_, bytes)) = files::chosen(&input).await else {
                 return;
             };
             input.set_value("");
-            let next = match drafts_of(&bytes) {
+            // The same door check the import makes, so a file shown as
+            // ready imports.
+            let checked = drafts_of(&bytes).and_then(|drafts| {
+                let current = ledger_id
+                    .get_untracked()
+                    .and_then(|id| repo.read(&id, |d| ledger::read(d).ok()).flatten());
+                match current {
+                    Some(l) => household_table::check_doors(&l, &drafts).map(|()| drafts),
+                    None => Ok(drafts),
+                }
+            });
+            let next = match checked {
                 Ok(drafts) if drafts.is_empty() => Stage::Problems(vec![unreadable]),
                 Ok(drafts) => Stage::Ready(drafts),
                 Err(p) => Stage::Problems(problem_lines(&p, en)),
@@ -218,20 +231,23 @@ fn problem_lines(p: &household_table::ImportProblems, en: bool) -> Vec<String> {
     let l = labels::locale(en);
     match p {
         ImportProblems::Empty => vec![td_string!(l, import_problem.empty).to_owned()],
-        ImportProblems::MissingColumn(c) => {
-            // An English screen names the column as the English headers the
-            // import also reads, with the template's Chinese one.
-            let column = household_table::COLUMNS
-                .iter()
-                .find(|(zh, _)| zh == c)
-                .and_then(|(_, en_names)| en_names.first())
-                .filter(|_| en)
-                .map_or_else(|| (*c).to_owned(), |name| format!("{name} ({c})"));
-            vec![crate::text::fill(
-                td_string!(l, import_problem.missing_column),
-                &[("column", column)],
-            )]
-        }
+        ImportProblems::MissingColumns(columns) => columns
+            .iter()
+            .map(|c| {
+                // An English screen names the column as the English headers
+                // the import also reads, with the template's Chinese one.
+                let column = household_table::COLUMNS
+                    .iter()
+                    .find(|(zh, _)| zh == c)
+                    .and_then(|(_, en_names)| en_names.first())
+                    .filter(|_| en)
+                    .map_or_else(|| (*c).to_owned(), |name| format!("{name} ({c})"));
+                crate::text::fill(
+                    td_string!(l, import_problem.missing_column),
+                    &[("column", column)],
+                )
+            })
+            .collect(),
         ImportProblems::TooManyRows => vec![crate::text::fill(
             td_string!(l, import_problem.too_many_rows),
             &[("n", household_table::MAX_ROWS.to_string())],

@@ -86,8 +86,8 @@ pub struct RowProblem {
 pub enum ImportProblems {
     /// No households in the file.
     Empty,
-    /// A required column, by its Chinese header.
-    MissingColumn(&'static str),
+    /// Every required column the header lacks, by its Chinese header.
+    MissingColumns(Vec<&'static str>),
     /// More than [`MAX_ROWS`] households.
     TooManyRows,
     /// The file is not a table.
@@ -145,8 +145,15 @@ pub fn parse(rows: &Rows) -> Result<Vec<(usize, HouseholdDraft)>, ImportProblems
         .map(|(i, r)| (i, columns(r)))
         .find(|(_, c)| c.iter().take(3).all(Option::is_some))
         .unwrap_or_else(|| (first.0, columns(first.1)));
-    if let Some((zh, _)) = COLUMNS.iter().zip(&cols).take(3).find(|(_, c)| c.is_none()) {
-        return Err(ImportProblems::MissingColumn(zh.0));
+    let missing: Vec<&'static str> = COLUMNS
+        .iter()
+        .zip(&cols)
+        .take(3)
+        .filter(|(_, c)| c.is_none())
+        .map(|(zh, _)| zh.0)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportProblems::MissingColumns(missing));
     }
     let (mut drafts, mut problems, mut doors) = (Vec::new(), Vec::new(), BTreeMap::new());
     for (i, r) in filled.filter(|(i, _)| *i > header) {
@@ -284,18 +291,14 @@ fn door_problem(
     }
 }
 
-/// Adds the households of [`parse`] in one change, returning their ids in
-/// order; nothing is added if any door is already in the ledger (among its
-/// active households) or repeats, and every such row is reported. Leads and
-/// staff only.
-pub fn import(
-    d: &mut AutoCommit,
-    actor: &Actor,
-    at: Millis,
+/// The check an import makes against the ledger, for showing before it
+/// runs: every row whose door is already in the ledger (among its active
+/// households) or repeats an earlier row. A file that passes this and
+/// [`parse`] imports.
+pub fn check_doors(
+    current: &Ledger,
     drafts: &[(usize, HouseholdDraft)],
-) -> Result<Vec<String>, ImportProblems> {
-    actor.require(&[Role::Staff, Role::Lead])?;
-    let current = ledger::read(d)?;
+) -> Result<(), ImportProblems> {
     // Inserted one by one: collecting would sort, more code for nothing.
     let mut doors = BTreeMap::new();
     for (id, h) in &current.households {
@@ -310,9 +313,25 @@ pub fn import(
             Some(RowProblem { row: *row, problem })
         })
         .collect();
-    if !problems.is_empty() {
-        return Err(ImportProblems::Rows(problems));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportProblems::Rows(problems))
     }
+}
+
+/// Adds the households of [`parse`] in one change, returning their ids in
+/// order; nothing is added if any door is already in the ledger (among its
+/// active households) or repeats, and every such row is reported. Leads and
+/// staff only.
+pub fn import(
+    d: &mut AutoCommit,
+    actor: &Actor,
+    at: Millis,
+    drafts: &[(usize, HouseholdDraft)],
+) -> Result<Vec<String>, ImportProblems> {
+    actor.require(&[Role::Staff, Role::Lead])?;
+    check_doors(&ledger::read(d)?, drafts)?;
     if drafts.is_empty() {
         return Ok(Vec::new());
     }
@@ -536,7 +555,12 @@ mod tests {
         ));
         assert!(matches!(
             parse(&rows(&[&["单元", "房号", "电话"], &["1", "2", "3"]])),
-            Err(ImportProblems::MissingColumn("人数"))
+            Err(ImportProblems::MissingColumns(v)) if v == ["人数"]
+        ));
+        // Wrong columns: every missing one is named, not just the first.
+        assert!(matches!(
+            parse(&rows(&[&["姓名", "楼层", "电话"], &["1", "2", "3"]])),
+            Err(ImportProblems::MissingColumns(v)) if v == ["单元", "房号", "人数"]
         ));
         let mut big = template();
         for i in 0..=MAX_ROWS {
@@ -781,5 +805,27 @@ mod tests {
         ) {
             let _ = parse(&t);
         }
+    }
+
+    /// The check shown before an import and the import agree: the template
+    /// passes both on an empty ledger, and once imported, the same file
+    /// fails the check with the rows the import would refuse.
+    #[test]
+    fn the_check_and_the_import_agree() {
+        let lead = Actor::new("lead", "lead", Role::Lead);
+        let mut d = ledger::create(&lead, 1, "b1").unwrap();
+        let drafts = parse(&template()).unwrap();
+        check_doors(&ledger::read(&d).unwrap(), &drafts).unwrap();
+        assert_eq!(import(&mut d, &lead, 2, &drafts).unwrap().len(), 2);
+        let again = check_doors(&ledger::read(&d).unwrap(), &drafts);
+        let Err(ImportProblems::Rows(rows)) = again else {
+            panic!("the check must refuse doors already in the ledger");
+        };
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.problem == Problem::AlreadyInLedger));
+        assert!(matches!(
+            import(&mut d, &lead, 3, &drafts),
+            Err(ImportProblems::Rows(r)) if r == rows
+        ));
     }
 }
