@@ -97,7 +97,7 @@ fn Frame() -> impl IntoView {
             </Routes>
         </main>
         <footer class="footer">
-            <StorageStatus />
+            <StorageStatus quiet=true />
             <p class="version">
                 {t!(i18n, version, v = linli_shared::release::VERSION)}
             </p>

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join as joinPath } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { inBothLanguages, launch, phone, screenshot, untilControlled } from "../lib/browser.mjs";
-import { addBuilding, createCommunity, inviteLink, join, untilSynced } from "../lib/community.mjs";
+import { addBuilding, admin, createCommunity, inviteLink, join, untilSynced } from "../lib/community.mjs";
 import { startRelay } from "../lib/relay.mjs";
 
 let browser;
@@ -100,6 +100,12 @@ async function planRound(page, { kind, title, lines = [], volunteers = [], times
   return page.url();
 }
 
+async function openNeeds(page, building, door) {
+  await openLedger(page, building);
+  await page.locator(`.household[data-household="${door}"]`).click();
+  await page.locator(`[data-household-title="${door}"]`).waitFor();
+}
+
 async function openRound(page, title) {
   await page.goto(new URL("/", page.url()).href);
   await page.locator(".rounds a", { hasText: title }).click({ timeout: 20_000 });
@@ -161,6 +167,34 @@ describe("field work", () => {
       await lead.locator("[data-households='2']").waitFor();
       await lead.locator("[data-filter=all]").click();
       await inBothLanguages(lead, "ledger");
+
+      // One household, once: the form offers the household already there;
+      // the same file again fails the check (not the import after it); a
+      // picture is not a spreadsheet; wrong columns are all named.
+      const form = lead.locator("form", { has: lead.locator("[data-action=add-household]") });
+      if (!(await form.isVisible())) await lead.locator("[data-action=open-add-household]").click();
+      await form.locator("input[name=unit]").fill("3单元");
+      await form.locator("input[name=room]").fill("501");
+      await form.locator("[data-action=add-household]").click();
+      await lead.locator("[data-already='3单元 501']").waitFor();
+      await screenshot(lead, "ledger-household-already-zh");
+      await lead.locator("[data-households='6']").waitFor();
+      await lead.locator("[data-action=open-existing]").click();
+      await lead.locator("[data-household-title='3单元 501']").waitFor();
+      await openLedger(lead, building);
+      await lead.locator("input[name=import-file]").setInputFiles(good);
+      await problems.waitFor();
+      assert.equal(await lead.locator("[data-import-ready]").count(), 0, "checked against the ledger before any import");
+      assert.match(await problems.innerText(), /已有|already/);
+      const picture = joinPath(scratch, "photo.png");
+      writeFileSync(picture, Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex"));
+      await lead.locator("input[name=import-file]").setInputFiles(picture);
+      await lead.locator("[data-import-problems]", { hasText: "不是表格文件" }).waitFor();
+      const columns = joinPath(scratch, "columns.csv");
+      writeFileSync(columns, "姓名,楼层,电话\n张三,5,13800000000\n");
+      await lead.locator("input[name=import-file]").setInputFiles(columns);
+      await lead.locator("[data-import-problems='3']").waitFor();
+      for (const c of ["单元", "房号", "人数"]) assert.match(await problems.innerText(), new RegExp(`“${c}”`));
 
       // Export: the file read back holds every household and the open need.
       const [download] = await Promise.all([lead.waitForEvent("download"), lead.locator("[data-action=export-csv]").click()]);
@@ -233,6 +267,10 @@ describe("field work", () => {
       await tap(b.page, "2单元 301", "problem", "门口无人，电话关机");
       await tap(b.page, "2单元 301", "undo");
       await tap(b.page, "2单元 301", "no-answer");
+      // The outcome a stop shows is the selected button, and only that one.
+      await stop(a.page, "1单元 101").locator("[data-action=delivered][aria-pressed=true]").waitFor();
+      assert.equal(await stop(a.page, "1单元 101").locator("[aria-pressed=true]").count(), 1);
+      await stop(b.page, "2单元 301").locator("[data-action=no-answer][aria-pressed=true]").waitFor();
       for (const p of [a, b]) await untilSynced(p.page);
 
       // Offline, both deliver to one door.
@@ -253,10 +291,117 @@ describe("field work", () => {
       await lead.locator("[data-summary='2/1/1']").waitFor({ timeout: 15_000 });
       await lead.locator("[data-problem='1单元 502']", { hasText: "住户说不需要了" }).waitFor();
       await inBothLanguages(lead, "round-summary");
+
+      // What the doors said reached the ledger: delivered needs are done
+      // (their history names the volunteer and the round), the refusal put
+      // its need back to open with the resident's reason.
+      await openNeeds(lead, building, "1单元 101");
+      const insulin = lead.locator(".need", { hasText: "胰岛素" });
+      await insulin.and(lead.locator("[data-status=done]")).waitFor({ timeout: 15_000 });
+      await insulin.locator("[data-need-event=delivered]", { hasText: "小李" }).waitFor({ state: "attached" });
+      await insulin.locator("[data-need-event=delivered]", { hasText: "3号楼 配送" }).waitFor({ state: "attached" });
+      await insulin.locator(".need-history summary").click();
+      await inBothLanguages(lead, "household-need-delivered");
+      await openNeeds(lead, building, "1单元 502");
+      const rice = lead.locator(".need", { hasText: "米 油" });
+      await rice.and(lead.locator("[data-status=open]")).waitFor({ timeout: 15_000 });
+      await rice.locator("[data-need-event=refused]", { hasText: "住户说不需要了" }).waitFor({ state: "attached" });
+      await openNeeds(lead, building, "2单元 301");
+      await lead.locator(".need[data-status=done]", { hasText: "尿不湿" }).waitFor({ timeout: 15_000 });
+      await openLedger(lead, building);
+      assert.equal(await lead.locator(".need[data-status]").count(), 1, "only the refused need is open");
+      await lead.goto(roundUrl);
+      await lead.locator("[data-summary='2/1/1']").waitFor({ timeout: 15_000 });
       await lead.locator("[data-action=print-sheet]").click();
       await lead.locator(".sheet tr[data-stop='1单元 101']").waitFor();
       assert.equal(await lead.locator(".sheet tr[data-stop]").count(), 3);
       await inBothLanguages(lead, "round-sheet");
+    } finally {
+      relay.kill();
+    }
+  });
+
+  test("a lead set up from the command line as the README shows: building add, invite by the building's number, the lead's ledger works", async () => {
+    const relay = await startRelay();
+    try {
+      const c = createCommunity(relay);
+      // No building yet: the invite is refused, saying how to add one.
+      assert.throws(
+        () => admin(relay, ["invite", "create", "--community", c, "--role", "lead", "--building", "3"]),
+        (e) => /no buildings yet/.test(String(e.stderr)) && /building add/.test(String(e.stderr)),
+      );
+      const id = admin(relay, ["building", "add", "--community", c, "--name", "3号楼"]);
+      admin(relay, ["building", "add", "--community", c, "--name", "12号楼"]);
+      assert.throws(() => admin(relay, ["building", "add", "--community", c, "--name", "3号楼"]), (e) => /already has/.test(String(e.stderr)));
+      const listed = admin(relay, ["building", "list", "--community", c]).split("\n");
+      assert.equal(listed.length, 2);
+      assert.equal(listed[0], `${id}\t3号楼`, "by number: 3号楼 before 12号楼");
+      assert.match(listed[1], /^\S+\t12号楼$/);
+      assert.throws(
+        () => admin(relay, ["invite", "create", "--community", c, "--role", "lead", "--building", "9"]),
+        (e) => /no building "9"/.test(String(e.stderr)) && /3号楼/.test(String(e.stderr)) && /12号楼/.test(String(e.stderr)),
+      );
+      for (const given of ["3号楼", id]) {
+        admin(relay, ["invite", "create", "--community", c, "--role", "lead", "--building", given, "--uses", "1", "--expires", "7d", "--url", relay.url]);
+      }
+      const link = admin(relay, ["invite", "create", "--community", c, "--role", "lead", "--building", "3", "--uses", "1", "--expires", "7d", "--url", relay.url]);
+      const context = await phone(browser);
+      const lead = await context.newPage();
+      await join(lead, link, "赵楼长");
+      await untilSynced(lead);
+      await lead.locator("[data-action=open-ledger]").click({ timeout: 15_000 });
+      await lead.locator("[data-ledger-building]", { hasText: "3号楼" }).waitFor({ timeout: 15_000 });
+      await addHousehold(lead, { unit: "1单元", room: "101" });
+      await untilSynced(lead);
+      await screenshot(lead, "ledger-cli-lead-zh");
+      // Storage is said once, on the device screen, with why; nothing on
+      // other screens while nothing is at risk.
+      assert.equal(await lead.locator(".footer .storage-status").count(), 0);
+      await lead.goto(new URL("/device", lead.url()).href);
+      await lead.locator(".storage-status:not([data-state=checking])").waitFor();
+      await screenshot(lead, "device-storage-zh");
+    } finally {
+      relay.kill();
+    }
+  });
+
+  test("a need closed by hand on the lead's phone while a refusal is recorded on a volunteer's, both offline, stays done everywhere and the dashboard counts it", async () => {
+    const relay = await startRelay();
+    try {
+      const { staff, lead, leads, building, phones } = await community(relay, { volunteers: ["小李"] });
+      await openLedger(lead, building);
+      await addHousehold(lead, { unit: "1单元", room: "101" });
+      await addNeed(lead, building, "1单元 101", { kind: "medicine", urgency: "urgent", detail: "降压药" });
+      await planRound(lead, { kind: "delivery", title: "送药", volunteers: ["小李"], needs: ["降压药"] });
+      await untilSynced(lead);
+      const [v] = phones;
+      await openRound(v.page, "送药");
+      await openNeeds(lead, building, "1单元 101");
+      await lead.locator(".need[data-status=planned]", { hasText: "降压药" }).waitFor({ timeout: 15_000 });
+
+      for (const p of [v.page, lead]) await untilControlled(p);
+      await v.context.setOffline(true);
+      await leads[0].context.setOffline(true);
+      await lead.locator(".need", { hasText: "降压药" }).locator("[data-action=need-done]").click();
+      await lead.locator(".need[data-status=done]", { hasText: "降压药" }).waitFor();
+      await tap(v.page, "1单元 101", "refused", "家属已经送来了");
+      await v.context.setOffline(false);
+      await untilSynced(v.page);
+      // The staff phone carries the refusal into the ledger while the lead
+      // is still offline: there the need is open again, for now.
+      await openLedger(staff, building);
+      await staff.locator(".need[data-status=open]", { hasText: "降压药" }).waitFor({ timeout: 20_000 });
+      await leads[0].context.setOffline(false);
+      await untilSynced(lead);
+      for (const page of [lead, staff]) {
+        await openNeeds(page, building, "1单元 101");
+        const need = page.locator(".need", { hasText: "降压药" });
+        await need.and(page.locator("[data-status=done]")).waitFor({ timeout: 20_000 });
+        await need.locator("[data-need-event=refused]", { hasText: "家属已经送来了" }).waitFor({ state: "attached" });
+      }
+      await staff.goto(new URL("/dashboard", staff.url()).href);
+      await staff.locator("[data-figure=needs-done-today]", { hasText: "1" }).first().waitFor({ timeout: 15_000 });
+      await staff.locator("[data-figure=needs-open]", { hasText: "0" }).first().waitFor();
     } finally {
       relay.kill();
     }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use linli_shared::{model::Role, vocabulary::DocumentId};
 
 use crate::{
-    components::{last_sync_text, time::clock_time},
+    components::{StorageStatus, last_sync_text, time::clock_time},
     context::use_repo,
     documents,
     i18n::*,
@@ -146,6 +146,7 @@ pub fn DevicePage() -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, sync_title)}</h2>
             <p data-link=move || format!("{:?}", s.link.get()).to_lowercase()>{link_text} " · " {last}</p>
+            <StorageStatus />
             <ul class="list docs">{rows}</ul>
             <button class="button button-primary button-block" type="button" data-action="sync-now" on:click=sync_now
                 disabled=move || s.link.get() == Link::Revoked>

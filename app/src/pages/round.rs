@@ -309,6 +309,12 @@ where
                             </p>
                         }
                     });
+                    // The outcome the stop shows looks selected; until one is
+                    // recorded, the usual one is the primary button.
+                    let shown = match &st.state {
+                        StopState::Done(o) | StopState::Attempted(o) => Some(*o),
+                        StopState::Pending => None,
+                    };
                     let buttons = outcomes
                         .iter()
                         .enumerate()
@@ -316,9 +322,14 @@ where
                             let o = *o;
                             let tap = tap.clone();
                             let (s, u) = (stop.id.clone(), stop.unit.clone());
-                            let class = if n == 0 { "button button-primary" } else { "button" };
+                            let selected = shown == Some(o);
+                            let class = match shown {
+                                _ if selected => "button button-selected",
+                                None if n == 0 => "button button-primary",
+                                _ => "button",
+                            };
                             view! {
-                                <button class=class type="button" data-action=o.as_str().replace('_', "-") on:click=move |_| tap(s.clone(), u.clone(), o)>
+                                <button class=class type="button" aria-pressed=selected.to_string() data-action=o.as_str().replace('_', "-") on:click=move |_| tap(s.clone(), u.clone(), o)>
                                     {labels::outcome(o, en)}
                                 </button>
                             }
